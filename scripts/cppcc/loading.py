@@ -1,0 +1,163 @@
+"""Load `proposals/` into one validated, cross-referenced `Corpus`, or report every problem.
+
+Layout: `proposals/*.yaml` are proposals, `proposals/meetings/*.yaml` are meetings. All files are
+read and checked before anything is returned; problems from all files are collected and raised
+together as `LoadError`, each naming the file, the line and the key path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .model import Corpus, Meeting, Proposal
+from .yamlsource import Document, Issue, read_yaml
+
+MEETINGS_DIR = "meetings"
+M = TypeVar("M", bound=BaseModel)
+
+
+class LoadError(Exception):
+    def __init__(self, issues: list[Issue]):
+        self.issues = sorted(issues, key=lambda i: (i.file, i.line, i.path, i.message))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.issues)
+        lines = [str(issue) for issue in self.issues]
+        return "\n".join([*lines, f"{count} error{'s' if count != 1 else ''}"])
+
+
+_RULES = {
+    "missing": "is required",
+    "extra_forbidden": "is not an allowed key",
+    "string_type": "must be a string",
+    "int_type": "must be an integer",
+    "list_type": "must be a list",
+    "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
+    "dict_type": "must be a mapping",
+    "bool_type": "must be true or false",
+}
+
+
+def _message(error: dict) -> str:
+    kind = error["type"]
+    if kind in _RULES:
+        return _RULES[kind]
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "too_short":
+        return f"must have at least {error['ctx']['min_length']} item"
+    if kind == "literal_error":
+        return f"must be one of {error['ctx']['expected']}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}"
+    return error["msg"]
+
+
+def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
+    if not isinstance(doc.data, dict):
+        return None, [doc.issue((), "must be a mapping of keys to values")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as error:
+        return None, [doc.issue(e["loc"], _message(e)) for e in error.errors()]
+
+
+def _read(
+    model: type[M], path: Path, display: str
+) -> tuple[Document, M | None, list[Issue]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return Document(display, None), None, [Issue(display, 1, "", f"cannot be read: {error}")]
+    doc, issues = read_yaml(text, display)
+    if doc.data is None:
+        return doc, None, issues
+    value, more = _validate(model, doc)
+    return doc, value, issues + more
+
+
+def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
+    """Rules within one proposal: unique item ids, known problem ids, notes that quote the item."""
+    issues: list[Issue] = []
+    seen: set[str] = set()
+    problem_ids = {p.id for p in proposal.problems}
+    sections = [("background", proposal.background), ("problems", proposal.problems),
+                ("recommendations", proposal.recommendations)]
+    located = [((name, i), item) for name, items in sections for i, item in enumerate(items)]
+    if proposal.recommendations_intro:
+        located.append((("recommendations_intro",), proposal.recommendations_intro))
+    for path, item in sorted(located, key=lambda pair: doc.line_of(pair[0])):
+        if item.id in seen:
+            issues.append(doc.issue((*path, "id"), f"id '{item.id}' is used twice in this proposal"))
+        seen.add(item.id)
+        for j, note in enumerate(item.notes):
+            if note.quote not in item.speaker_text:
+                issues.append(doc.issue((*path, "notes", j, "quote"),
+                                        "must quote text that occurs in this item"))
+        for j, ref in enumerate(getattr(item, "answers", [])):
+            if ref not in problem_ids:
+                issues.append(doc.issue((*path, "answers", j),
+                                        f"'{ref}' is not the id of a problem in this proposal"))
+    return issues
+
+
+def _unique(docs: list[tuple[Document, str]], key: str, what: str) -> list[Issue]:
+    issues, first = [], {}
+    for doc, value in docs:
+        if value in first:
+            issues.append(doc.issue((key,), f"{what} '{value}' is already used by {first[value]}"))
+        else:
+            first[value] = doc.file
+    return issues
+
+
+def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus:
+    """Read, validate and cross-reference every file; raise `LoadError` listing all problems."""
+    proposals_dir = Path(proposals_dir)
+    root = display_root or proposals_dir.parent
+
+    def display(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    issues: list[Issue] = []
+    meetings: list[tuple[Document, Meeting]] = []
+    for path in sorted((proposals_dir / MEETINGS_DIR).glob("*.yaml")):
+        doc, meeting, found = _read(Meeting, path, display(path))
+        issues += found
+        if meeting:
+            meetings.append((doc, meeting))
+    if not meetings and not issues:
+        issues.append(Issue(display(proposals_dir / MEETINGS_DIR), 1, "",
+                            "must hold at least one meeting file (*.yaml)"))
+
+    proposals: list[tuple[Document, Proposal]] = []
+    for path in sorted(proposals_dir.glob("*.yaml")):
+        doc, proposal, found = _read(Proposal, path, display(path))
+        issues += found
+        if proposal:
+            proposals.append((doc, proposal))
+            issues += _check_proposal(doc, proposal)
+    if not proposals and not issues:
+        issues.append(Issue(display(proposals_dir), 1, "", "must hold at least one proposal (*.yaml)"))
+
+    meeting_ids = {m.id for _, m in meetings}
+    issues += _unique([(d, m.id) for d, m in meetings], "id", "meeting id")
+    issues += _unique([(d, p.slug) for d, p in proposals], "slug", "slug")
+    issues += _unique([(d, f"{p.meeting} #{p.order}") for d, p in proposals], "order", "order")
+    for doc, proposal in proposals:
+        if meetings and proposal.meeting not in meeting_ids:
+            issues.append(doc.issue(("meeting",), f"'{proposal.meeting}' is not a known meeting id"))
+    if issues:
+        raise LoadError(issues)
+    return Corpus(
+        meetings=sorted((m for _, m in meetings), key=lambda m: (m.year or 0, m.term, m.session, m.id)),
+        proposals=sorted((p for _, p in proposals), key=lambda p: (p.meeting, p.order, p.slug)),
+    )

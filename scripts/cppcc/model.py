@@ -1,0 +1,157 @@
+"""The typed model of a meeting and its proposals.
+
+Validated once, where the YAML is loaded (see `loading.py`); everything else trusts it.
+Field-level rules live here; rules that span several fields or files live in `loading.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Iterator, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# HTML ids the page itself uses; an item may not take them.
+RESERVED_IDS = frozenset({"background", "problems", "recommendations", "notes", "related"})
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _url_safe(value: str) -> str:
+    if not re.fullmatch(ID_PATTERN, value):
+        raise ValueError(
+            "must be URL-safe: lowercase ASCII letters and digits, words joined by single hyphens"
+        )
+    if value in RESERVED_IDS:
+        raise ValueError(f"'{value}' is reserved for a section of the page")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Ident = Annotated[str, AfterValidator(_url_safe)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+NoteKind = Literal["misprint", "repetition", "lost-text", "unbalanced", "other"]
+
+NOTE_LABELS: dict[str, str] = {
+    "misprint": "疑似印误",
+    "repetition": "文字重复",
+    "lost-text": "文字缺失",
+    "unbalanced": "标点不全",
+    "other": "编者注",
+}
+
+
+class Note(Strict):
+    """An editor's remark on visible damage in the printed page. Never speaker text."""
+
+    kind: NoteKind
+    quote: Text = Field(description="The damaged span exactly as printed; must occur in the item.")
+    text: Text = Field(description="What the page shows, in the editor's words.")
+
+    @property
+    def label(self) -> str:
+        return NOTE_LABELS[self.kind]
+
+
+class Passage(Strict):
+    """A citable stretch of the speaker's text: a background paragraph or a problem."""
+
+    id: Ident
+    text: Text
+    notes: list[Note] = []
+
+    @property
+    def speaker_text(self) -> str:
+        return self.text
+
+
+class Recommendation(Strict):
+    id: Ident
+    headline: Text = Field(description="The lead sentence, verbatim, with its closing mark.")
+    body: str = Field(default="", description="The rest of the recommendation, verbatim.")
+    answers: list[Ident] = Field(default=[], description="Ids of the problems this answers.")
+    notes: list[Note] = []
+
+    @property
+    def speaker_text(self) -> str:
+        return self.headline + self.body
+
+    @property
+    def label(self) -> str:
+        """The headline without its closing mark, for tables of contents and lists."""
+        return self.headline.rstrip("。;;,,::、 ")
+
+
+class Speaker(Strict):
+    name: Text
+    role: Text = Field(description="e.g. 副主委, 委员, 副主席")
+    body: Text = Field(description="e.g. 民革辽源市委员会, 辽源市工商业联合会")
+    party: str = Field(default="", description="The party, where the body belongs to one.")
+
+    @property
+    def affiliation(self) -> str:
+        """What the index by party or body groups on."""
+        return self.party or self.body
+
+
+class Proposal(Strict):
+    slug: Ident
+    meeting: Ident
+    order: int = Field(ge=1, description="Position in the meeting's printed order.")
+    title: Text
+    topic: Text
+    speaker: Speaker
+    background: Annotated[list[Passage], Field(min_length=1)]
+    problems: Annotated[list[Passage], Field(min_length=1)]
+    recommendations_intro: Passage | None = None
+    recommendations: Annotated[list[Recommendation], Field(min_length=1)]
+
+    def items(self) -> Iterator[Passage | Recommendation]:
+        """Every citable item, in reading order."""
+        yield from self.background
+        yield from self.problems
+        if self.recommendations_intro:
+            yield self.recommendations_intro
+        yield from self.recommendations
+
+    @property
+    def speaker_text(self) -> str:
+        return "".join(item.speaker_text for item in self.items())
+
+    def answered_by(self, problem_id: str) -> list[Recommendation]:
+        return [r for r in self.recommendations if problem_id in r.answers]
+
+
+class Meeting(Strict):
+    id: Ident
+    title: Text = Field(description="e.g. 政协辽源市第九届委员会第三次会议")
+    headline: Text = Field(description="The page's headline, e.g. 凝聚汇智谋共识 建言献策促发展")
+    subtitle: str = ""
+    committee: Text
+    term: int = Field(ge=1)
+    session: int = Field(ge=1)
+    year: int | None = None
+    source: str = Field(default="", description="The printed source, relative to proposals/.")
+
+
+class Corpus(Strict):
+    """Everything the site is built from, cross-referenced and in a stable order."""
+
+    meetings: list[Meeting]
+    proposals: list[Proposal]
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return next(m for m in self.meetings if m.id == meeting_id)
+
+    def of_meeting(self, meeting_id: str) -> list[Proposal]:
+        return [p for p in self.proposals if p.meeting == meeting_id]
