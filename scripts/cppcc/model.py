@@ -32,8 +32,10 @@ def _url_safe(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
-Ident = Annotated[str, AfterValidator(_url_safe)]
+# The JSON Schema carries the same rules, so that an editor flags them while typing.
+Text = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
+Ident = Annotated[str, AfterValidator(_url_safe), Field(json_schema_extra={
+    "pattern": ID_PATTERN, "not": {"enum": sorted(RESERVED_IDS)}})]
 
 
 class Strict(BaseModel):

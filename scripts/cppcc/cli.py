@@ -1,0 +1,44 @@
+"""`cppcc check` validates the proposals with the build's own messages; `cppcc schema` writes
+the JSON Schema files that editors use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .loading import LoadError, load_corpus
+from .schema import schema_texts
+
+
+def check(proposals_dir: Path) -> int:
+    try:
+        corpus = load_corpus(proposals_dir, display_root=proposals_dir.resolve().parent)
+    except LoadError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    items = sum(len(list(p.items())) for p in corpus.proposals)
+    print(f"{len(corpus.proposals)} proposals, {items} items: no errors")
+    return 0
+
+
+def write_schema(proposals_dir: Path) -> int:
+    for name, text in schema_texts().items():
+        (proposals_dir / name).write_text(text, encoding="utf-8")
+        print(f"wrote {proposals_dir / name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cppcc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("check", "validate the YAML files"),
+                            ("schema", "write the JSON Schema files")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("proposals_dir", nargs="?", default="proposals", type=Path)
+    args = parser.parse_args(argv)
+    return (check if args.command == "check" else write_schema)(args.proposals_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

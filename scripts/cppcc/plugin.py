@@ -1,0 +1,87 @@
+"""The thin MkDocs adapter: load the proposals, hand MkDocs the pages, write the exports.
+
+All logic lives in plain modules (loading, linking, rendering, exports, search); this file only
+maps them onto MkDocs events, so that the rest outlives MkDocs and its theme.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
+
+from . import exports
+from .linking import CSV_EXPORT, JSON_EXPORT, Links
+from .loading import LoadError, load_corpus
+from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
+from .schema import proposal_schema
+
+log = logging.getLogger("mkdocs.plugins.cppcc")
+
+ASSETS = "assets/cppcc/"
+
+
+class ProposalsConfig(Config):
+    proposals_dir = c.Type(str, default="proposals")
+
+
+def _toc_tokens(entries: list[TocEntry]) -> list[dict]:
+    return [{"level": e.level, "id": e.id, "name": esc(e.title), "children": _toc_tokens(e.children)}
+            for e in entries]
+
+
+class ProposalsPlugin(BasePlugin[ProposalsConfig]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).parent
+        self.proposals_dir = root / self.config.proposals_dir
+        try:
+            corpus = load_corpus(self.proposals_dir, display_root=root)
+        except LoadError as error:
+            for issue in error.issues:
+                log.error(str(issue))
+            count = len(error.issues)
+            raise PluginError(f"{count} error{'s' if count != 1 else ''} in "
+                              f"{self.config.proposals_dir}/: nothing was built") from None
+        self.links = Links(corpus)
+        self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
+        for name in ("site.css", "site.js"):
+            extra = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if ASSETS + name not in extra:
+                extra.append(ASSETS + name)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for page in self.pages.values():
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        assets = resources.files("cppcc") / "assets"
+        for asset in sorted(a.name for a in assets.iterdir() if a.is_file()):
+            files.append(File.generated(config, ASSETS + asset, content=(assets / asset).read_bytes()))
+        files.append(File.generated(config, SCHEMA_URL, content=proposal_schema()))
+        return files
+
+    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
+                        files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours and ours.toc:
+            page.toc = get_toc(_toc_tokens(ours.toc))
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        base = config.site_url or ""
+        (site / JSON_EXPORT).write_text(exports.proposals_json(self.links, base), encoding="utf-8")
+        (site / CSV_EXPORT).write_text(exports.recommendations_csv(self.links.corpus, base),
+                                       encoding="utf-8", newline="")
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        server.watch(str(self.proposals_dir))
+        return server

@@ -1,0 +1,295 @@
+"""Phase two: the pages of the site as Markdown documents, from the model and its links.
+
+Every string from the YAML is HTML-escaped and placed in raw HTML blocks, so that no speaker text
+is ever read as Markdown, HTML or template syntax. The blocks use the classes Material already
+styles (`grid cards`, `admonition`), plus a few `cppcc-*` classes of our own stylesheet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from html import escape
+
+from .linking import (
+    CSV_EXPORT,
+    JSON_EXPORT,
+    KEYWORDS,
+    PARTIES,
+    Links,
+    item_url,
+    meeting_url,
+    proposal_url,
+    relative,
+)
+from .model import Meeting, Note, Passage, Proposal, Recommendation
+
+SCHEMA_URL = "schema/proposal.schema.json"
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML; newlines become character references so a block stays one line."""
+    return escape(text, quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
+
+
+@dataclass
+class TocEntry:
+    id: str
+    title: str
+    level: int
+    children: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    """A generated page: where it lives, its title, its Markdown and its table of contents."""
+
+    url: str
+    title: str
+    markdown: str
+    toc: list[TocEntry] = field(default_factory=list)
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.url}index.md" if self.url else "index.md"
+
+
+def _document(title: str, blocks: list[str]) -> str:
+    front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+    return front + "\n\n".join(blocks) + "\n"
+
+
+def _link(page: str, to: str, text: str, **attrs: str) -> str:
+    extra = "".join(f' {k.rstrip("_")}="{esc(v)}"' for k, v in attrs.items())
+    return f'<a href="{esc(relative(page, to))}"{extra}>{esc(text)}</a>'
+
+
+def _speaker_line(links: Links, page: str, proposal: Proposal) -> str:
+    s = proposal.speaker
+    body = _link(page, f"{PARTIES}#{links.affiliation_anchor[s.affiliation]}", s.body)
+    return (f'<span class="cppcc-speaker-name">{esc(s.name)}</span>'
+            f'<span class="cppcc-speaker-body">{body}</span>'
+            f'<span class="cppcc-speaker-role">{esc(s.role)}</span>')
+
+
+def _marked(text: str, notes: list[Note]) -> str:
+    """The text with each noted span marked; overlapping spans keep the first."""
+    spans, taken = [], -1
+    for note in sorted(notes, key=lambda n: text.find(n.quote)):
+        start = text.find(note.quote)
+        if start > taken:
+            spans.append((start, start + len(note.quote), note))
+            taken = start + len(note.quote) - 1
+    out, pos = "", 0
+    for start, end, note in spans:
+        out += esc(text[pos:start])
+        out += (f'<span class="cppcc-damaged" title="{esc(note.label)}">'
+                f"{esc(text[start:end])}</span>")
+        pos = end
+    return out + esc(text[pos:])
+
+
+def _notes(notes: list[Note]) -> str:
+    return "".join(
+        f'<aside class="admonition note cppcc-note" role="note">'
+        f'<p class="admonition-title">编者注 · {esc(n.label)}</p>'
+        f'<p><span class="cppcc-quote">“{esc(n.quote)}”</span> {esc(n.text)}</p></aside>'
+        for n in notes
+    )
+
+
+def _actions(item_id: str, label: str) -> str:
+    return (f'<p class="cppcc-actions"><a class="cppcc-permalink" href="#{esc(item_id)}">'
+            f"#{esc(item_id)}</a> "
+            f'<button type="button" class="cppcc-copy md-button" data-cppcc-copy="{esc(item_id)}"'
+            f' aria-label="复制{esc(label)}的链接">复制链接</button></p>')
+
+
+class ProposalRenderer:
+    """The page of one proposal."""
+
+    def __init__(self, links: Links, proposal: Proposal):
+        self.links, self.p = links, proposal
+        self.url = proposal_url(proposal)
+        self.rec_number = {r.id: n for n, r in enumerate(proposal.recommendations, 1)}
+        self.problem_number = {q.id: n for n, q in enumerate(proposal.problems, 1)}
+
+    def _rec_ref(self, rec: Recommendation) -> str:
+        return f'<a href="#{esc(rec.id)}">建议 {self.rec_number[rec.id]} · {esc(rec.label)}</a>'
+
+    def _passage(self, passage: Passage, label: str, tag: str = "div") -> str:
+        return (f'<{tag} class="cppcc-item cppcc-passage" id="{esc(passage.id)}">'
+                f"<p>{_marked(passage.text, passage.notes)}</p>"
+                f"{_notes(passage.notes)}{_actions(passage.id, label)}</{tag}>")
+
+    def _problem(self, problem: Passage) -> str:
+        n = self.problem_number[problem.id]
+        answers = self.p.answered_by(problem.id)
+        xref = ('<p class="cppcc-xref">对应建议:' + "、".join(map(self._rec_ref, answers)) + "</p>"
+                if answers else "")
+        return (f'<li class="cppcc-item cppcc-problem" id="{esc(problem.id)}">'
+                f'<p><span class="cppcc-num">问题 {n}</span> '
+                f"{_marked(problem.text, problem.notes)}</p>{xref}"
+                f"{_notes(problem.notes)}{_actions(problem.id, f'问题 {n}')}</li>")
+
+    def _recommendation(self, rec: Recommendation) -> str:
+        n = self.rec_number[rec.id]
+        body = f"<p>{_marked(rec.body, rec.notes)}</p>" if rec.body else ""
+        answers = [q for q in self.p.problems if q.id in rec.answers]
+        xref = ('<p class="cppcc-xref">回应问题:' + "、".join(
+            f'<a href="#{esc(q.id)}">问题 {self.problem_number[q.id]}</a>' for q in answers) + "</p>"
+            if answers else "")
+        return (f'<section class="cppcc-item cppcc-rec" id="{esc(rec.id)}">'
+                f'<h3 class="cppcc-headline"><span class="cppcc-num">建议 {n}</span> '
+                f"{_marked(rec.headline, rec.notes)}</h3>{body}{xref}"
+                f"{_notes(rec.notes)}{_actions(rec.id, f'建议 {n}')}</section>")
+
+    def _head(self) -> list[str]:
+        p, links = self.p, self.links
+        meeting = links.corpus.meeting(p.meeting)
+        keywords = "".join(
+            f'<li>{_link(self.url, f"{KEYWORDS}#{links.keyword_anchor[w]}", w, class_="md-tag")}</li>'
+            for w in links.keywords.of(p))
+        return [
+            f'<p class="cppcc-kicker">{_link(self.url, meeting_url(meeting), meeting.title)}'
+            f' · {esc(p.topic)}</p>',
+            f"<h1>{esc(p.title)}</h1>",
+            f'<p class="cppcc-speaker">{_speaker_line(links, self.url, p)}</p>',
+            f'<p class="cppcc-counts">问题 {len(p.problems)} 项 · 建议 {len(p.recommendations)} 条</p>',
+            f'<nav class="cppcc-keywords" aria-label="关键词"><ul class="md-tags">{keywords}</ul></nav>',
+        ]
+
+    def _related(self) -> list[str]:
+        related = self.links.related(self.p)
+        if not related:
+            return []
+        rows = "".join(
+            f"<li>{_link(self.url, proposal_url(r.proposal), r.proposal.title)}"
+            f'<span class="cppcc-shared">共同关键词:{esc("、".join(r.shared))}</span></li>'
+            for r in related)
+        return ['<h2 id="related">相关建议</h2>', f'<ul class="cppcc-related">{rows}</ul>']
+
+    def _pager(self) -> str:
+        prev, next_ = self.links.neighbours(self.p)
+        parts = []
+        if prev:
+            parts.append(_link(self.url, proposal_url(prev), f"上一篇:{prev.title}", rel="prev",
+                               class_="cppcc-prev"))
+        if next_:
+            parts.append(_link(self.url, proposal_url(next_), f"下一篇:{next_.title}", rel="next",
+                               class_="cppcc-next"))
+        return f'<nav class="cppcc-pager" aria-label="上一篇与下一篇">{"".join(parts)}</nav>'
+
+    def page(self) -> Page:
+        p = self.p
+        blocks = self._head()
+        blocks.append('<h2 id="background">背景</h2>')
+        blocks += [self._passage(b, "背景") for b in p.background]
+        blocks.append('<h2 id="problems">存在的问题</h2>')
+        blocks.append('<ol class="cppcc-problems">' + "".join(map(self._problem, p.problems)) + "</ol>")
+        blocks.append('<h2 id="recommendations">建议</h2>')
+        if p.recommendations_intro:
+            blocks.append(self._passage(p.recommendations_intro, "建议引言"))
+        blocks += [self._recommendation(r) for r in p.recommendations]
+        blocks += self._related()
+        blocks.append(self._pager())
+        toc = [
+            TocEntry("background", "背景", 2),
+            TocEntry("problems", "存在的问题", 2),
+            TocEntry("recommendations", "建议", 2, [
+                TocEntry(r.id, f"{n}. {r.label}", 3) for n, r in enumerate(p.recommendations, 1)]),
+        ]
+        if self.links.related(p):
+            toc.append(TocEntry("related", "相关建议", 2))
+        return Page(self.url, p.title, _document(p.title, blocks), toc)
+
+
+def _cards(links: Links, page: str, proposals: list[Proposal]) -> str:
+    cards = "".join(
+        f'<li class="cppcc-card"><p class="cppcc-card-topic">{esc(p.topic)}</p>'
+        f'<h3>{_link(page, proposal_url(p), p.title)}</h3>'
+        f'<p class="cppcc-speaker">{_speaker_line(links, page, p)}</p>'
+        f'<p class="cppcc-counts">问题 {len(p.problems)} 项 · 建议 {len(p.recommendations)} 条</p></li>'
+        for p in proposals)
+    return f'<div class="grid cards cppcc-cards"><ul>{cards}</ul></div>'
+
+
+def _meeting_blocks(links: Links, page: str, meeting: Meeting) -> list[str]:
+    proposals = links.corpus.of_meeting(meeting.id)
+    return [
+        f'<div class="cppcc-hero"><p class="cppcc-kicker">{esc(meeting.title)}</p>'
+        f'<h1 class="cppcc-headline">{esc(meeting.headline)}</h1>'
+        + (f'<p class="cppcc-subtitle">{esc(meeting.subtitle)}</p>' if meeting.subtitle else "")
+        + "</div>",
+        f'<p class="cppcc-counts">发言摘要 {len(proposals)} 篇</p>',
+        _cards(links, page, proposals),
+    ]
+
+
+def home_page(links: Links) -> Page:
+    corpus = links.corpus
+    latest = corpus.meetings[-1]
+    blocks = _meeting_blocks(links, "", latest)
+    if len(corpus.meetings) > 1:
+        rows = "".join(f"<li>{_link('', meeting_url(m), m.title)}</li>"
+                       for m in reversed(corpus.meetings))
+        blocks += ['<h2 id="meetings">历次会议</h2>', f"<ul>{rows}</ul>"]
+    blocks += [
+        '<h2 id="browse">浏览</h2>',
+        f'<ul><li>{_link("", PARTIES, "按党派、团体浏览")}</li>'
+        f'<li>{_link("", KEYWORDS, "按关键词浏览")}</li></ul>',
+        '<h2 id="open-data">开放数据</h2>',
+        f'<ul class="cppcc-data"><li>{_link("", JSON_EXPORT, "proposals.json")}'
+        " — 全部建议的结构化数据,含每一项的链接</li>"
+        f'<li>{_link("", CSV_EXPORT, "recommendations.csv")} — 每条建议一行:所属建议、编号、标题、链接</li>'
+        f'<li>{_link("", SCHEMA_URL, "proposal.schema.json")} — 数据格式(JSON Schema)</li></ul>',
+    ]
+    return Page("", latest.headline, _document(latest.headline, blocks))
+
+
+def meeting_page(links: Links, meeting: Meeting) -> Page:
+    url = meeting_url(meeting)
+    blocks = _meeting_blocks(links, url, meeting)
+    return Page(url, meeting.title, _document(meeting.title, blocks))
+
+
+def parties_page(links: Links) -> Page:
+    blocks = ["<h1>按党派、团体浏览</h1>"]
+    for name, proposals in links.by_affiliation.items():
+        rows = "".join(
+            f"<li>{_link(PARTIES, proposal_url(p), p.title)}"
+            f'<span class="cppcc-by">{esc(p.speaker.name)} · {esc(p.speaker.body)}{esc(p.speaker.role)}'
+            "</span></li>" for p in proposals)
+        blocks += [f'<h2 id="{links.affiliation_anchor[name]}">{esc(name)}</h2>', f"<ul>{rows}</ul>"]
+    return Page(PARTIES, "按党派、团体浏览", _document("按党派、团体浏览", blocks))
+
+
+def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
+    """(label, item id) of every problem and recommendation whose text has the word."""
+    found = [(f"问题 {n}", q.id) for n, q in enumerate(proposal.problems, 1) if word in q.text]
+    found += [(f"建议 {n}", r.id) for n, r in enumerate(proposal.recommendations, 1)
+              if word in r.speaker_text]
+    return found
+
+
+def keywords_page(links: Links) -> Page:
+    words = list(links.by_keyword)
+    chips = "".join(f'<li><a class="md-tag" href="#{links.keyword_anchor[w]}">{esc(w)}</a></li>'
+                    for w in words)
+    blocks = ["<h1>按关键词浏览</h1>", f'<ul class="md-tags cppcc-keyword-cloud">{chips}</ul>']
+    for word in words:
+        rows = ""
+        for p in links.by_keyword[word]:
+            items = "、".join(_link(KEYWORDS, item_url(p, i), label) for label, i in _items_with(p, word))
+            rows += (f"<li>{_link(KEYWORDS, proposal_url(p), p.title)}"
+                     + (f'<span class="cppcc-items">{items}</span>' if items else "") + "</li>")
+        blocks += [f'<h2 id="{links.keyword_anchor[word]}">{esc(word)}</h2>', f"<ul>{rows}</ul>"]
+    return Page(KEYWORDS, "按关键词浏览", _document("按关键词浏览", blocks))
+
+
+def all_pages(links: Links) -> list[Page]:
+    corpus = links.corpus
+    pages = [home_page(links), parties_page(links), keywords_page(links)]
+    pages += [meeting_page(links, m) for m in corpus.meetings]
+    pages += [ProposalRenderer(links, p).page() for p in corpus.proposals]
+    return pages
