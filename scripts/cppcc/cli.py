@@ -12,17 +12,22 @@ from .schema import schema_texts
 
 
 def check(proposals_dir: Path) -> int:
+    """Print every problem and a count to stderr and return 1, or a summary and return 0."""
     try:
         corpus = load_corpus(proposals_dir, display_root=proposals_dir.resolve().parent)
     except LoadError as error:
         print(error.report(), file=sys.stderr)
         return 1
     items = sum(len(list(p.items())) for p in corpus.proposals)
-    print(f"{len(corpus.proposals)} proposals, {items} items: no errors")
+    print(f"{len(corpus.meetings)} meeting(s), {len(corpus.proposals)} proposals, "
+          f"{items} items: no errors")
     return 0
 
 
 def write_schema(proposals_dir: Path) -> int:
+    if not proposals_dir.is_dir():
+        print(f"{proposals_dir}: must be an existing directory", file=sys.stderr)
+        return 2
     for name, text in schema_texts().items():
         (proposals_dir / name).write_text(text, encoding="utf-8")
         print(f"wrote {proposals_dir / name}")

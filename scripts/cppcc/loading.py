@@ -7,13 +7,14 @@ together as `LoadError`, each naming the file, the line and the key path.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .model import Corpus, Meeting, Proposal
-from .yamlsource import Document, Issue, read_yaml
+from .yamlsource import Document, Issue, format_path, read_yaml
 
 MEETINGS_DIR = "meetings"
 M = TypeVar("M", bound=BaseModel)
@@ -43,14 +44,23 @@ _RULES = {
 }
 
 
+_READ_AS = {bool: "true/false", int: "a number", float: "a number", date: "a date",
+            datetime: "a date"}
+
+
 def _message(error: dict) -> str:
-    kind = error["type"]
+    kind, given = error["type"], error.get("input")
+    if given is None and kind.endswith("_type"):
+        return "must not be left empty"
+    if kind == "string_type" and type(given) in _READ_AS:
+        return f"must be a string: YAML read it as {_READ_AS[type(given)]}, so put it in quotes"
     if kind in _RULES:
         return _RULES[kind]
     if kind == "value_error":
         return str(error["ctx"]["error"])
     if kind == "too_short":
-        return f"must have at least {error['ctx']['min_length']} item"
+        least = error["ctx"]["min_length"]
+        return f"must have at least {least} item{'s' if least != 1 else ''}"
     if kind == "literal_error":
         return f"must be one of {error['ctx']['expected']}"
     if kind in ("greater_than_equal", "greater_than"):
@@ -60,7 +70,8 @@ def _message(error: dict) -> str:
 
 def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
     if not isinstance(doc.data, dict):
-        return None, [doc.issue((), "must be a mapping of keys to values")]
+        found = "a list" if isinstance(doc.data, list) else f"{doc.data!r}"
+        return None, [doc.issue((), f"must be a mapping of keys to values, not {found}")]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as error:
@@ -71,9 +82,17 @@ def _read(
     model: type[M], path: Path, display: str
 ) -> tuple[Document, M | None, list[Issue]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         return Document(display, None), None, [Issue(display, 1, "", f"cannot be read: {error}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start:error.end]
+        what = f"byte {bad.hex()} is" if len(bad) == 1 else f"bytes {bad.hex(' ')} are"
+        return Document(display, None), None, [Issue(display, line, "",
+                                                     f"must be UTF-8 text: {what} not")]
     doc, issues = read_yaml(text, display)
     if doc.data is None:
         return doc, None, issues
@@ -84,7 +103,7 @@ def _read(
 def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
     """Rules within one proposal: unique item ids, known problem ids, notes that quote the item."""
     issues: list[Issue] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple] = {}
     problem_ids = {p.id for p in proposal.problems}
     sections = [("background", proposal.background), ("problems", proposal.problems),
                 ("recommendations", proposal.recommendations)]
@@ -93,24 +112,29 @@ def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
         located.append((("recommendations_intro",), proposal.recommendations_intro))
     for path, item in sorted(located, key=lambda pair: doc.line_of(pair[0])):
         if item.id in seen:
-            issues.append(doc.issue((*path, "id"), f"id '{item.id}' is used twice in this proposal"))
-        seen.add(item.id)
+            first = seen[item.id]
+            issues.append(doc.issue((*path, "id"), f"must be unique in this proposal: '{item.id}' "
+                                    f"is already {format_path(first)} (line {doc.line_of(first)})"))
+        seen.setdefault(item.id, path)
         for j, note in enumerate(item.notes):
             if note.quote not in item.speaker_text:
-                issues.append(doc.issue((*path, "notes", j, "quote"),
-                                        "must quote text that occurs in this item"))
+                issues.append(doc.issue((*path, "notes", j, "quote"), "must quote text that "
+                                        f"occurs in this item: '{note.quote}' does not"))
         for j, ref in enumerate(getattr(item, "answers", [])):
             if ref not in problem_ids:
-                issues.append(doc.issue((*path, "answers", j),
-                                        f"'{ref}' is not the id of a problem in this proposal"))
+                issues.append(doc.issue((*path, "answers", j), "must be the id of a problem in "
+                                        f"this proposal: '{ref}' is not"))
     return issues
 
 
-def _unique(docs: list[tuple[Document, str]], key: str, what: str) -> list[Issue]:
+def _unique(docs: list[tuple[Document, object]], key: str, scope: str = "") -> list[Issue]:
+    """Each value of `key` once across files; `docs` are in file order, so the first one wins."""
     issues, first = [], {}
     for doc, value in docs:
+        shown = value[-1] if isinstance(value, tuple) else value
         if value in first:
-            issues.append(doc.issue((key,), f"{what} '{value}' is already used by {first[value]}"))
+            issues.append(doc.issue((key,), f"must be unique{scope}: {shown!r} is already the "
+                                            f"{key} of {first[value]}"))
         else:
             first[value] = doc.file
     return issues
@@ -127,6 +151,8 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus
         except ValueError:
             return path.as_posix()
 
+    if not proposals_dir.is_dir():
+        raise LoadError([Issue(display(proposals_dir), 1, "", "must be an existing directory")])
     issues: list[Issue] = []
     meetings: list[tuple[Document, Meeting]] = []
     for path in sorted((proposals_dir / MEETINGS_DIR).glob("*.yaml")):
@@ -149,12 +175,14 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus
         issues.append(Issue(display(proposals_dir), 1, "", "must hold at least one proposal (*.yaml)"))
 
     meeting_ids = {m.id for _, m in meetings}
-    issues += _unique([(d, m.id) for d, m in meetings], "id", "meeting id")
-    issues += _unique([(d, p.slug) for d, p in proposals], "slug", "slug")
-    issues += _unique([(d, f"{p.meeting} #{p.order}") for d, p in proposals], "order", "order")
+    issues += _unique([(d, m.id) for d, m in meetings], "id")
+    issues += _unique([(d, p.slug) for d, p in proposals], "slug")
+    issues += _unique([(d, (p.meeting, p.order)) for d, p in proposals], "order", " in its meeting")
+    known = ", ".join(sorted(meeting_ids))
     for doc, proposal in proposals:
         if meetings and proposal.meeting not in meeting_ids:
-            issues.append(doc.issue(("meeting",), f"'{proposal.meeting}' is not a known meeting id"))
+            issues.append(doc.issue(("meeting",), f"must be the id of a meeting in "
+                                    f"{MEETINGS_DIR}/: '{proposal.meeting}' is not ({known})"))
     if issues:
         raise LoadError(issues)
     return Corpus(

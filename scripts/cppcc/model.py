@@ -28,7 +28,7 @@ def _url_safe(value: str) -> str:
             "must be URL-safe: lowercase ASCII letters and digits, words joined by single hyphens"
         )
     if value in RESERVED_IDS:
-        raise ValueError(f"'{value}' is reserved for a section of the page")
+        raise ValueError(f"must not be '{value}': that id belongs to a section of the page")
     return value
 
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from .model import Meeting, Proposal
 
 
-
 def _schema(model: type[BaseModel], title: str) -> str:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               **model.model_json_schema(mode="validation"), "title": title}

@@ -2,7 +2,9 @@
 
 `read_yaml` returns plain Python data plus a map from key paths to 1-based line numbers, so that
 validation errors can name `file:LINE: key.path`. Duplicate keys, which PyYAML silently resolves
-to the last value, are reported instead.
+to the last value, are reported instead, and so is anything a proposal never needs but a hostile
+or mistyped file might hold: keys that are not plain scalars, merge keys, nesting too deep for
+the parser's recursion, and aliases that expand into more values than any proposal holds.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+
+MAX_DEPTH = 50  # a proposal nests 5 deep; PyYAML's recursive composer fails near 1,000
+MAX_VALUES = 100_000  # a proposal holds a few hundred; bounds what aliases can expand to
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -55,50 +61,116 @@ class Document:
         return Issue(self.file, self.line_of(path), format_path(path), message)
 
 
+class _Refused(Exception):
+    """The file cannot be read as data at all; one issue says why."""
+
+    def __init__(self, line: int, path: Path, message: str):
+        super().__init__(message)
+        self.line, self.path, self.message = line, path, message
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deep enough to exhaust Python's recursion."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1
+                raise _Refused(line, (), f"must not nest more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
 class _Builder:
     def __init__(self, doc: Document, loader: yaml.SafeLoader):
         self.doc, self.loader, self.issues = doc, loader, []
+        self.values = 0
 
     def build(self, node: yaml.Node, path: Path) -> Any:
-        self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _Refused(1, (), f"must not hold more than {MAX_VALUES:,} values "
+                           "(are YAML aliases repeating a large value?)")
+        self.doc.lines.setdefault(path, _line(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:
+            raise _Refused(_line(node), path, f"must be a plain YAML value: {error.problem}") from None
+
+    def _key(self, node: yaml.Node, path: Path) -> str | None:
+        """The key as written; None (and an issue) for a key that cannot name a field."""
+        if node.tag == MERGE_TAG:
+            self.issues.append(Issue(self.doc.file, _line(node), format_path(path),
+                                     "must not use YAML merge keys (<<): write each key out"))
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.issues.append(Issue(self.doc.file, _line(node), format_path(path),
+                                     "keys must be plain words, not a list or a mapping"))
+            return None
+        return node.value  # as written: `1`, `~` or `yes` are names too, not numbers or booleans
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                key = str(key)
+            key = self._key(key_node, path)
+            if key is None:
+                continue
             child = (*path, key)
             if key in out:
-                line = key_node.start_mark.line + 1
-                self.issues.append(Issue(self.doc.file, line, format_path(child), "duplicate key"))
+                first = self.doc.lines[child]
+                self.issues.append(Issue(self.doc.file, _line(key_node), format_path(child),
+                                         f"must not be given twice (first given on line {first})"))
                 continue
-            self.doc.lines[child] = key_node.start_mark.line + 1
+            self.doc.lines[child] = _line(key_node)
             out[key] = self.build(value_node, child)
         return out
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or str(error)
+    if error.context and problem.startswith("but "):
+        problem = f"{error.context}, {problem}"  # "expected a single document …, but found …"
+    elif error.context_mark and error.problem_mark and \
+            error.context_mark.line != error.problem_mark.line:
+        what = error.context.removeprefix("while parsing ").removeprefix("while scanning ")
+        problem += f" (in {what} started on line {error.context_mark.line + 1})"
+    if "'\\t'" in problem:
+        problem += " (indent with spaces, not tabs)"
+    return f"must be valid YAML: {problem}"
 
 
 def read_yaml(text: str, file: str) -> tuple[Document, list[Issue]]:
     """Parse one YAML document; on failure the document's data is None and issues say why."""
     doc = Document(file, None)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return doc, [Issue(file, 1, "", "file is empty")]
+            return doc, [Issue(file, 1, "", "must not be empty")]
         builder = _Builder(doc, loader)
-        doc.data = builder.build(node, ())
+        data = builder.build(node, ())
+        doc.data = data
         return doc, builder.issues
+    except _Refused as refused:
+        doc.lines.clear()
+        return doc, [Issue(file, refused.line, format_path(refused.path), refused.message)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        return doc, [Issue(file, line, "", f"is not valid YAML: {error.problem or error}")]
+        return doc, [Issue(file, line, "", _yaml_message(error))]
     except yaml.YAMLError as error:
-        return doc, [Issue(file, 1, "", f"is not valid YAML: {error}")]
+        return doc, [Issue(file, 1, "", f"must be valid YAML: {error}")]
     finally:
         loader.dispose()
