@@ -19,11 +19,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import exports
+from . import exports, search
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
+from .search.indexing import build_index
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
@@ -32,6 +33,7 @@ ASSETS = "assets/cppcc/"
 
 class ProposalsConfig(Config):
     proposals_dir = c.Type(str, default="proposals")
+    search = c.Type(bool, default=True)  # our search (cppcc.search) in Material's search box
 
 
 def _toc_tokens(entries: list[TocEntry]) -> list[dict]:
@@ -57,6 +59,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             extra = config.extra_css if name.endswith(".css") else config.extra_javascript
             if ASSETS + name not in extra:
                 extra.append(ASSETS + name)
+        if self.config.search and ASSETS + "search/" + search.SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(ASSETS + "search/" + search.SCRIPT)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -66,7 +70,16 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         for asset in sorted(a.name for a in assets.iterdir() if a.is_file()):
             files.append(File.generated(config, ASSETS + asset, content=(assets / asset).read_bytes()))
         files.append(File.generated(config, SCHEMA_URL, content=proposal_schema()))
+        if self.config.search:
+            for name, content in search.assets().items():
+                files.append(File.generated(config, ASSETS + "search/" + name, content=content))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig,
+                         files: Files) -> str:
+        if self.config.search:  # keep Material's index empty: nothing corpus-sized on page load
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
                         files: Files) -> str:
@@ -81,6 +94,10 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         (site / JSON_EXPORT).write_text(exports.proposals_json(self.links, base), encoding="utf-8")
         (site / CSV_EXPORT).write_text(exports.recommendations_csv(self.links.corpus, base),
                                        encoding="utf-8", newline="")
+        if self.config.search:
+            for path, content in build_index(self.links).items():
+                (site / path).parent.mkdir(parents=True, exist_ok=True)
+                (site / path).write_bytes(content)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self.proposals_dir))
