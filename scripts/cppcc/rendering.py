@@ -221,7 +221,7 @@ def _meeting_blocks(links: Links, page: str, meeting: Meeting) -> list[str]:
         f'<h1 class="cppcc-headline">{esc(meeting.headline)}</h1>'
         + (f'<p class="cppcc-subtitle">{esc(meeting.subtitle)}</p>' if meeting.subtitle else "")
         + "</div>",
-        f'<p class="cppcc-counts">发言摘要 {len(proposals)} 篇</p>',
+        f'<h2 id="speeches">发言摘要 <span class="cppcc-counts">{len(proposals)} 篇</span></h2>',
         _cards(links, page, proposals),
     ]
 
