@@ -7,9 +7,11 @@ styles (`grid cards`, `admonition`), plus a few `cppcc-*` classes of our own sty
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass, field
 from html import escape
+
+import yaml
 
 from .linking import (
     CSV_EXPORT,
@@ -28,8 +30,10 @@ SCHEMA_URL = "schema/proposal.schema.json"
 
 
 def esc(text: str) -> str:
-    """Escape text for HTML; newlines become character references so a block stays one line."""
-    return escape(text, quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
+    """Escape text for HTML; newlines become character references so a block stays one line,
+    and tabs too, which Python-Markdown would otherwise expand into spaces."""
+    return (escape(text, quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#9;"))
 
 
 @dataclass
@@ -54,8 +58,16 @@ class Page:
         return f"{self.url}index.md" if self.url else "index.md"
 
 
+def _front_matter_title(title: str) -> str:
+    """The title as MkDocs and the theme want it: HTML-escaped (the theme prints `page.title` and
+    `page.meta.title` unescaped, in `<title>`, the header and the nav), written as one
+    double-quoted YAML line that reads back exactly (YAML line breaks such as U+2028 escaped)."""
+    line = yaml.safe_dump(esc(title), allow_unicode=True, width=math.inf, default_style='"')
+    return line.rstrip("\n")
+
+
 def _document(title: str, blocks: list[str]) -> str:
-    front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+    front = f"---\ntitle: {_front_matter_title(title)}\n---\n\n"
     return front + "\n\n".join(blocks) + "\n"
 
 
