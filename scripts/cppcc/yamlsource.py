@@ -18,7 +18,9 @@ Path = tuple[str | int, ...]
 
 MAX_DEPTH = 50  # a proposal nests 5 deep; PyYAML's recursive composer fails near 1,000
 MAX_VALUES = 100_000  # a proposal holds a few hundred; bounds what aliases can expand to
-MERGE_TAG = "tag:yaml.org,2002:merge"
+YAML_TAG = "tag:yaml.org,2002:"
+MERGE_TAG = YAML_TAG + "merge"
+PLAIN_COLLECTIONS = {YAML_TAG + "map", YAML_TAG + "seq"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,10 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+def _tagged(node: yaml.Node) -> str:
+    return f"must be a plain YAML value, not one tagged {node.tag.replace(YAML_TAG, '!!')}"
+
+
 class _Builder:
     def __init__(self, doc: Document, loader: yaml.SafeLoader):
         self.doc, self.loader, self.issues = doc, loader, []
@@ -100,14 +106,16 @@ class _Builder:
             raise _Refused(1, (), f"must not hold more than {MAX_VALUES:,} values "
                            "(are YAML aliases repeating a large value?)")
         self.doc.lines.setdefault(path, _line(node))
+        if isinstance(node, yaml.CollectionNode) and node.tag not in PLAIN_COLLECTIONS:
+            raise _Refused(_line(node), path, _tagged(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as error:
-            raise _Refused(_line(node), path, f"must be a plain YAML value: {error.problem}") from None
+        except yaml.constructor.ConstructorError:
+            raise _Refused(_line(node), path, _tagged(node)) from None
 
     def _key(self, node: yaml.Node, path: Path) -> str | None:
         """The key as written; None (and an issue) for a key that cannot name a field."""
