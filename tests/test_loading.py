@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cppcc.loading import LoadError, load_corpus
 from cppcc.yamlsource import MAX_DEPTH, MAX_VALUES
@@ -428,3 +432,46 @@ def test_check_of_a_missing_directory_says_so(tmp_path):
     done = cppcc("check", "nowhere", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.splitlines() == ["nowhere:1: must be an existing directory", "1 error"]
+
+
+# --- round trip: the model holds exactly what the files say ------------------------------------
+
+def dump(data: dict, path: Path) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000),
+                    encoding="utf-8")
+
+
+def raw_speaker_texts(data: dict) -> list[str]:
+    """Every item's speaker text, in reading order, straight from the parsed YAML."""
+    intro = [data["recommendations_intro"]] if data.get("recommendations_intro") else []
+    items = data["background"] + data["problems"] + intro + data["recommendations"]
+    return [item["text"] if "text" in item else item["headline"] + item.get("body", "")
+            for item in items]
+
+
+def test_load_dump_load_gives_the_same_model_and_the_same_words(tmp_path, repo):
+    corpus = load_corpus(repo / "proposals")
+    copy = tmp_path / "proposals"
+    (copy / "meetings").mkdir(parents=True)
+    for meeting in corpus.meetings:
+        dump(meeting.model_dump(exclude_unset=True), copy / "meetings" / f"{meeting.id}.yaml")
+    for proposal in corpus.proposals:
+        dump(proposal.model_dump(exclude_unset=True), copy / f"{proposal.slug}.yaml")
+    again = load_corpus(copy)
+    assert again == corpus
+    for proposal in again.proposals:
+        raw = yaml.safe_load((repo / "proposals" / f"{proposal.slug}.yaml").read_text("utf-8"))
+        assert proposal.model_dump(exclude_unset=True) == raw, proposal.slug
+        assert [item.speaker_text for item in proposal.items()] == raw_speaker_texts(raw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1).filter(str.strip))
+def test_any_text_survives_dump_and_load(text):
+    data = yaml.safe_load(mutate("text: 法治队伍建设亟需强化。", "text: placeholder"))
+    data["problems"][1]["text"] = text
+    with tempfile.TemporaryDirectory() as tmp:
+        proposals = project(Path(tmp), {})
+        dump(data, proposals / "x.yaml")
+        (proposal,) = load_corpus(proposals).proposals
+    assert proposal.problems[1].text == text
