@@ -475,3 +475,12 @@ def test_any_text_survives_dump_and_load(text):
         dump(data, proposals / "x.yaml")
         (proposal,) = load_corpus(proposals).proposals
     assert proposal.problems[1].text == text
+
+
+def test_the_readme_example_is_a_valid_proposal(tmp_path, repo):
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding a proposal\n", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (proposal,) = load_corpus(project(tmp_path, {"example.yaml": example})).proposals
+    assert proposal.recommendations[0].answers == [proposal.problems[0].id]
+    assert "python -m cppcc check" in section
