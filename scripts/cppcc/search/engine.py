@@ -49,7 +49,7 @@ class Engine:
         return self.shard(kind, text.shard_of(term, self.manifest["shards"][kind])).get(term)
 
     def pinyin(self, letters: str) -> str | None:
-        """The corpus words that spell `letters` in fewest words (longest first), or None."""
+        """The corpus terms that spell `letters` in fewest pieces (longest first), or None."""
         best: dict[int, tuple[int, list[str]]] = {len(letters): (0, [])}
         for i in range(len(letters) - 2, -1, -1):
             for end in range(min(len(letters), i + MAX_KEY), i + 1, -1):
@@ -94,11 +94,15 @@ class Engine:
         return ranking.Postings.from_json(found) if found else None
 
     def search(self, query: str) -> list[tuple[int, int, float]]:
-        """(proposal, item, score) of every result, best first."""
+        """(proposal, item, score) of every result, best first; partial matches if no other."""
         plan = self.plan(query)
         postings = {t.term: p for t in plan.terms if (p := self.postings(t))}
-        return ranking.rank(plan.terms, postings, plan.length,
-                            self.manifest["items"], self.manifest["proposals"])
+        for coverage in (ranking.MIN_COVERAGE, ranking.PARTIAL_COVERAGE):
+            hits = ranking.rank(plan.terms, postings, plan.length, self.manifest["items"],
+                                self.manifest["proposals"], coverage)
+            if hits:
+                break
+        return hits
 
 
 def _latin_groups(q: str) -> list[tuple[int, int, list[str]]]:

@@ -5,7 +5,7 @@ Layout, under `search/cppcc/` (each file is fetched only when a query needs it):
     manifest.json     counts, shard counts, ranking constants, suggestions (a few hundred bytes)
     t/<k>.json        term shards: term -> [df_items, df_meta, p, i, impact, ...]
     u/<k>.json        one-character terms, for one-character queries
-    py/<k>.json       pinyin shards: toneless pinyin key -> words (shard of the key's first 2 letters)
+    py/<k>.json       pinyin shards: toneless pinyin -> a term (shard of the key's first 2 letters)
     t2s.json          traditional -> simplified, for the corpus's characters
     p/<n>.json        proposal n: URL, title, speaker and the text of its items (for snippets)
 
@@ -123,7 +123,12 @@ class IndexBuilder:
         return {f"{ROOT}{prefix}/{k}.json": _json(s) for k, s in enumerate(shards)}
 
     def _pinyin(self) -> tuple[int, dict[str, bytes]]:
+        # Pieces a pinyin query is read as: words, bigrams, then single characters.
         words = Counter(self.words)
+        for table in (self.terms, self.unigrams):
+            for term, docs in table.items():
+                if text.is_cjk(term) and len(term) <= 2 and term not in words:
+                    words[term] = len(docs)
         for proposal in self.links.corpus.proposals:
             s = proposal.speaker
             words.update(text.normalize(w) for w in (proposal.topic, s.name, s.body, s.party) if w)
@@ -131,7 +136,7 @@ class IndexBuilder:
         count = _shard_count(sum(len(k) + len(_json(v)) + 2 for k, v in table.items()))
         shards: list[dict] = [{} for _ in range(count)]
         for key, found in table.items():
-            shards[text.shard_of(key, count)][key] = found[:3]
+            shards[text.shard_of(key, count)][key] = found[:1]
         return count, {f"{ROOT}py/{k}.json": _json(s) for k, s in enumerate(shards)}
 
     def _fragments(self) -> dict[str, bytes]:
@@ -162,7 +167,7 @@ class IndexBuilder:
             "shards": {k: sum(1 for f in files if f.startswith(f"{ROOT}{k}/"))
                        for k in ("t", "u", "py")},
             "ranking": {"metaWeight": ranking.META_WEIGHT, "minCoverage": ranking.MIN_COVERAGE,
-                        "scale": ranking.SCALE},
+                        "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE},
             "suggest": _suggestions(corpus.proposals),
         }
         assert manifest["shards"]["py"] == py_count

@@ -19,7 +19,8 @@ proposal p is::
     idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))    over items (idf_meta: over proposals)
 
 where coverage(d) is the share of the query's characters covered by terms d (or p's meta) holds.
-Items covering less than MIN_COVERAGE are no results. A proposal matched only through its meta
+Items covering less than MIN_COVERAGE are no results; when no item reaches it, items covering at
+least PARTIAL_COVERAGE are shown as partial matches (a paraphrase shares only some words). A proposal matched only through its meta
 is represented by its first item. Ties are broken by reading order: proposal, then item; scores
 are rounded to 1e-6 first, so that this file and search.js agree to the last place.
 """
@@ -34,6 +35,7 @@ B = 0.75
 FIELD_WEIGHTS = {"head": 3.0, "body": 1.0, "meta": 1.0}
 META_WEIGHT = 0.5
 MIN_COVERAGE = 0.6
+PARTIAL_COVERAGE = 0.25
 SCALE = 100
 META = -1  # the item index of a proposal-level (meta) posting
 
@@ -77,7 +79,8 @@ class _Acc:
 
 
 def rank(terms: list[QueryTerm], postings: dict[str, Postings], length: int,
-         n_items: int, n_proposals: int) -> list[tuple[int, int, float]]:
+         n_items: int, n_proposals: int,
+         min_coverage: float = MIN_COVERAGE) -> list[tuple[int, int, float]]:
     """(proposal, item, score) of every result, best first; `length` counts the query's chars."""
     items: dict[tuple[int, int], _Acc] = {}
     metas: dict[int, _Acc] = {}
@@ -97,6 +100,6 @@ def rank(terms: list[QueryTerm], postings: dict[str, Postings], length: int,
     for (p, i), acc in items.items():
         meta = metas.get(p, _Acc())
         coverage = len(acc.covered | meta.covered) / max(length, 1)
-        if coverage >= MIN_COVERAGE:
+        if coverage >= min_coverage:
             out.append((p, i, round((acc.score + meta.score) * coverage, 6)))
     return sorted(out, key=lambda r: (-r[2], r[0], r[1]))

@@ -76,6 +76,9 @@
   async function pinyin(letters) {
     const n = letters.length;
     const best = new Map([[n, [0, []]]]);
+    const starts = new Set();  // fetch every shard the loop below reads, at once
+    for (let i = 0; i < n - 1; i++) starts.add(letters.slice(i, i + 2));
+    await Promise.all([...starts].map((key) => entry("py", key)));
     for (let i = n - 2; i >= 0; i--) {
       for (let end = Math.min(n, i + MAX_KEY); end > i + 1; end--) {
         const words = await entry("py", letters.slice(i, end));
@@ -142,8 +145,8 @@
   const idf = (df, n) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
   /* The ranking function of ranking.py */
-  function rank(terms, postings, length, manifest) {
-    const { metaWeight, minCoverage, scale } = manifest.ranking;
+  function rank(terms, postings, length, manifest, minCoverage) {
+    const { metaWeight, scale } = manifest.ranking;
     const items = new Map(), metas = new Map();
     const acc = (map, key) => map.get(key) || map.set(key, { score: 0, covered: new Set() }).get(key);
     const sorted = [...terms].sort((a, b) =>
@@ -180,7 +183,12 @@
       const found = await entry(kind, t.term);
       if (found) postings.set(t.term, found);
     }));
-    return { plan: p, hits: rank(p.terms, postings, p.length, manifest) };
+    let partial = false, hits = rank(p.terms, postings, p.length, manifest, manifest.ranking.minCoverage);
+    if (!hits.length) {
+      partial = true;
+      hits = rank(p.terms, postings, p.length, manifest, manifest.ranking.partialCoverage);
+    }
+    return { plan: p, hits, partial };
   }
 
   /* Highlighting: every occurrence of a matched term, merged into runs */
@@ -316,7 +324,7 @@
       return;
     }
     const manifest = await load("manifest.json");
-    const { plan: p, hits } = await search(query);
+    const { plan: p, hits, partial } = await search(query);
     if (ticket !== latest) return;
     const groups = new Map();
     for (const hit of hits) (groups.get(hit[0]) || groups.set(hit[0], []).get(hit[0])).push(hit);
@@ -334,6 +342,7 @@
     meta.textContent = hits.length === 0 ? translate("search.result.none")
       : hits.length === 1 ? translate("search.result.one")
       : translate("search.result.other", hits.length);
+    if (partial && hits.length) meta.textContent = `没有完全匹配的结果,以下 ${hits.length} 条部分匹配`;
     list.replaceChildren(...first);
     if (!hits.length) list.replaceChildren(await renderEmpty(query, p.query, manifest));
     if (order.length > FIRST_GROUPS) {
