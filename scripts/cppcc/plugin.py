@@ -7,6 +7,8 @@ maps them onto MkDocs events, so that the rest outlives MkDocs and its theme.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -14,10 +16,11 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import CountHandler
 
 from . import exports, search
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
@@ -41,8 +44,50 @@ def _toc_tokens(entries: list[TocEntry]) -> list[dict]:
             for e in entries]
 
 
+class StagedSite:
+    """Atomic output: the build writes into a sibling folder that replaces `site_dir` only once
+    everything, strict mode included, has succeeded; a failed build leaves the old site as it was.
+    """
+
+    def __init__(self, config: MkDocsConfig):
+        self.config, self.final = config, Path(config.site_dir)
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.stage = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.new-", dir=self.final.parent))
+        self.stage.chmod(self.final.stat().st_mode if self.final.exists() else 0o755)
+        self.warnings = CountHandler(level=logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        config.site_dir = str(self.stage)
+
+    def publish(self) -> None:
+        """Swap the staged site into place, unless strict mode is about to abort the build."""
+        if self.config.strict and self.warnings.get_counts():
+            return self.discard()
+        old = self.final.with_name(f"{self.stage.name}.old")
+        if self.final.exists():
+            self.final.rename(old)
+        self.stage.rename(self.final)
+        shutil.rmtree(old, ignore_errors=True)
+        self.discard()
+
+    def discard(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self.config.site_dir = str(self.final)
+
+
 class ProposalsPlugin(BasePlugin[ProposalsConfig]):
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    staged: StagedSite | None = None
+    dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty  # a dirty build updates the old site in place: nothing to stage
+
+    @event_priority(100)  # first, so that every later reader of site_dir sees the stage
+    def _stage_site(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.staged = None if self.dirty else StagedSite(config)
+        return config
+
+    def _load(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
         self.proposals_dir = root / self.config.proposals_dir
         try:
@@ -62,6 +107,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if self.config.search and ASSETS + "search/" + search.SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(ASSETS + "search/" + search.SCRIPT)
         return config
+
+    on_config = CombinedEvent(_stage_site, _load)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for page in self.pages.values():
@@ -88,7 +135,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             page.toc = get_toc(_toc_tokens(ours.toc))
         return html
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _write_exports(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         base = config.site_url or ""
         (site / JSON_EXPORT).write_text(exports.proposals_json(self.links, base), encoding="utf-8")
@@ -98,6 +145,19 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             for path, content in build_index(self.links).items():
                 (site / path).parent.mkdir(parents=True, exist_ok=True)
                 (site / path).write_bytes(content)
+
+    @event_priority(-100)  # last: nothing may fail once the new site is in place
+    def _publish(self, *, config: MkDocsConfig) -> None:
+        if self.staged:
+            self.staged.publish()
+            self.staged = None
+
+    on_post_build = CombinedEvent(_write_exports, _publish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staged:
+            self.staged.discard()
+            self.staged = None
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self.proposals_dir))

@@ -1,0 +1,129 @@
+"""Atomic output: a build that fails leaves the previous site/ byte for byte, and no stage behind.
+
+The build writes into a sibling folder and swaps it into place only once everything succeeded
+(`cppcc.plugin.StagedSite`). Each fault below is injected into a copy of the real project whose
+site was built once; the failing rebuild must leave that site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cppcc.sitetools import build_site, run_build
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under `folder`, with the hash of each file's bytes."""
+    return {p.relative_to(folder).as_posix(): (
+        hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir")
+        for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("atomic") / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("docs", "proposals"):
+        shutil.copytree(REPO / folder, root / folder)
+    build_site(root / "site", root / "mkdocs.yml")
+    return root
+
+
+@pytest.fixture
+def project(built, tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    return root
+
+
+def edit_text(root: Path) -> None:
+    path = root / "proposals" / "rule-of-law.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("执法工作机制需要完善,",
+                                                             "执法工作机制需要完善(新),"),
+                    encoding="utf-8")
+
+
+def add_hook(root: Path, code: str) -> None:
+    (root / "fail_hook.py").write_text(code, encoding="utf-8")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - fail_hook.py\n")
+
+
+def yaml_syntax(root: Path) -> None:
+    path = root / "proposals" / "rule-of-law.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
+
+
+def invalid_model(root: Path) -> None:
+    path = root / "proposals" / "rule-of-law.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("order: 1", "order: 0"),
+                    encoding="utf-8")
+
+
+def strict_warning(root: Path) -> None:
+    (root / "docs" / "stray.md").write_text("[dead](missing.md)\n", encoding="utf-8")
+
+
+def error_in_page_event(root: Path) -> None:
+    add_hook(root, "def on_page_content(html, page, **kwargs):\n"
+                   "    if page.file.src_uri == 'keywords/index.md':\n"
+                   "        raise RuntimeError('injected failure')\n")
+
+
+def error_in_post_build(root: Path) -> None:
+    add_hook(root, "def on_post_build(config, **kwargs):\n"
+                   "    raise RuntimeError('injected failure')\n")
+
+
+def error_logged_in_post_build(root: Path) -> None:
+    add_hook(root, "import logging\n"
+                   "def on_post_build(config, **kwargs):\n"
+                   "    logging.getLogger('mkdocs.hooks').warning('injected warning')\n")
+
+
+FAULTS = [yaml_syntax, invalid_model, strict_warning, error_in_page_event, error_in_post_build,
+          error_logged_in_post_build]
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.__name__ for f in FAULTS])
+def test_a_failed_build_leaves_the_old_site_untouched(project, fault):
+    before = snapshot(project / "site")
+    edit_text(project)  # so that a build in place, had it happened, would show
+    fault(project)
+    done = run_build(project / "site", project / "mkdocs.yml")
+    assert done.returncode != 0, done.stderr
+    assert snapshot(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+
+
+def test_yaml_errors_fail_without_a_traceback(project):
+    yaml_syntax(project)
+    done = run_build(project / "site", project / "mkdocs.yml")
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "proposals/rule-of-law.yaml:" in done.stderr
+
+
+def test_a_good_build_replaces_the_site_whole(project):
+    (project / "site" / "stale.txt").write_text("left over from an older build", encoding="utf-8")
+    edit_text(project)
+    mode = (project / "site").stat().st_mode
+    build_site(project / "site", project / "mkdocs.yml")
+    assert not (project / "site" / "stale.txt").exists()
+    assert "执法工作机制需要完善(新)," in (project / "site" / "rule-of-law" / "index.html").read_text(
+        encoding="utf-8")
+    assert (project / "site").stat().st_mode == mode
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_first_build_into_a_missing_folder_works(project):
+    shutil.rmtree(project / "site")
+    build_site(project / "out" / "site", project / "mkdocs.yml")
+    assert (project / "out" / "site" / "index.html").is_file()
+    assert [p.name for p in (project / "out").iterdir()] == ["site"]
