@@ -27,7 +27,8 @@
     });
   }
 
-  function announce(text) {
+  // The status region exists before anything is said in it, so screen readers pick it up.
+  function liveRegion() {
     var region = document.getElementById("cppcc-live");
     if (!region) {
       region = document.createElement("div");
@@ -37,7 +38,11 @@
       region.setAttribute("aria-live", "polite");
       document.body.appendChild(region);
     }
-    region.textContent = text;
+    return region;
+  }
+
+  function announce(text) {
+    liveRegion().textContent = text;
   }
 
   document.addEventListener("click", function (event) {
@@ -69,10 +74,15 @@
     item.scrollIntoView({ block: "start" });
   }
 
+  function start() {
+    liveRegion();
+    highlightTarget();
+  }
+
   window.addEventListener("hashchange", highlightTarget);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", highlightTarget);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    highlightTarget();
+    start();
   }
 })();
