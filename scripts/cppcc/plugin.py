@@ -6,6 +6,7 @@ maps them onto MkDocs events, so that the rest outlives MkDocs and its theme.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import shutil
 import tempfile
@@ -152,7 +153,14 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             self.staged.publish()
             self.staged = None
 
-    on_post_build = CombinedEvent(_write_exports, _publish)
+    def _reproducible_sitemap_gz(self, *, config: MkDocsConfig) -> None:
+        """MkDocs stamps sitemap.xml.gz with the build's date: rewrite it without one."""
+        sitemap = Path(config.site_dir) / "sitemap.xml"
+        if sitemap.is_file():
+            gz = gzip.compress(sitemap.read_bytes(), compresslevel=9, mtime=0)
+            sitemap.with_name("sitemap.xml.gz").write_bytes(gz)
+
+    on_post_build = CombinedEvent(_write_exports, _reproducible_sitemap_gz, _publish)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staged:
