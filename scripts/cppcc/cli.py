@@ -1,5 +1,6 @@
 """`cppcc check` validates the proposals with the build's own messages; `cppcc schema` writes
-the JSON Schema files that editors use."""
+the JSON Schema files that editors use; `cppcc permalinks [--update]` checks (and records)
+the published permalinks in proposals/permalinks.txt."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import permalinks
 from .loading import LoadError, load_corpus
 from .schema import schema_texts
 
@@ -34,6 +36,30 @@ def write_schema(proposals_dir: Path) -> int:
     return 0
 
 
+def check_permalinks(proposals_dir: Path, update: bool) -> int:
+    """Check proposals/permalinks.txt against the YAML; with `update`, record new permalinks."""
+    try:
+        corpus = load_corpus(proposals_dir, display_root=proposals_dir.resolve().parent)
+    except LoadError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    manifest = proposals_dir / permalinks.MANIFEST
+    recorded = permalinks.read_manifest(manifest) if manifest.is_file() else []
+    result = permalinks.check(corpus, recorded)
+    if result.missing:
+        print("\n".join(result.problems(str(manifest))), file=sys.stderr)
+        return 1
+    if update:
+        permalinks.write_manifest(manifest, recorded + result.new)
+        print(f"{manifest}: {len(result.new)} new permalink(s) recorded")
+    elif result.new:
+        print(result.advice(str(manifest)), file=sys.stderr)
+        return 1
+    else:
+        print(f"{manifest}: all {len(recorded)} published permalinks land")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cppcc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -41,7 +67,12 @@ def main(argv: list[str] | None = None) -> int:
                             ("schema", "write the JSON Schema files")):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("proposals_dir", nargs="?", default="proposals", type=Path)
+    cmd = sub.add_parser("permalinks", help="check (or --update) the published permalinks")
+    cmd.add_argument("proposals_dir", nargs="?", default="proposals", type=Path)
+    cmd.add_argument("--update", action="store_true", help="record new permalinks")
     args = parser.parse_args(argv)
+    if args.command == "permalinks":
+        return check_permalinks(args.proposals_dir, args.update)
     return (check if args.command == "check" else write_schema)(args.proposals_dir)
 
 

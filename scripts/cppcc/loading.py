@@ -116,6 +116,13 @@ def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
             issues.append(doc.issue((*path, "id"), f"must be unique in this proposal: '{item.id}' "
                                     f"is already {format_path(first)} (line {doc.line_of(first)})"))
         seen.setdefault(item.id, path)
+        for j, alias in enumerate(item.aliases):
+            if alias in seen:
+                first = seen[alias]
+                issues.append(doc.issue((*path, "aliases", j), "must be unique in this proposal "
+                                        f"among ids and aliases: '{alias}' is already "
+                                        f"{format_path(first)} (line {doc.line_of(first)})"))
+            seen.setdefault(alias, (*path, "aliases", j))
         for j, note in enumerate(item.notes):
             if note.quote not in item.speaker_text:
                 issues.append(doc.issue((*path, "notes", j, "quote"), "must quote text that "
@@ -137,6 +144,20 @@ def _unique(docs: list[tuple[Document, object]], key: str, scope: str = "") -> l
                                             f"{key} of {first[value]}"))
         else:
             first[value] = doc.file
+    return issues
+
+
+def _slug_aliases(proposals: list[tuple[Document, Proposal]]) -> list[Issue]:
+    """A proposal's old slugs redirect to it: none may be a slug, nor another's old slug."""
+    issues: list[Issue] = []
+    owner = {p.slug: doc.file for doc, p in proposals}
+    for doc, proposal in proposals:
+        for j, alias in enumerate(proposal.aliases):
+            if alias in owner:
+                issues.append(doc.issue(("aliases", j), "must be unique among slugs and their "
+                                        f"aliases: '{alias}' is already used by {owner[alias]}"))
+            else:
+                owner[alias] = doc.file
     return issues
 
 
@@ -177,6 +198,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus
     meeting_ids = {m.id for _, m in meetings}
     issues += _unique([(d, m.id) for d, m in meetings], "id")
     issues += _unique([(d, p.slug) for d, p in proposals], "slug")
+    issues += _slug_aliases(proposals)
     issues += _unique([(d, (p.meeting, p.order)) for d, p in proposals], "order", " in its meeting")
     known = ", ".join(sorted(meeting_ids))
     for doc, proposal in proposals:

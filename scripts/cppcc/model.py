@@ -38,6 +38,10 @@ Ident = Annotated[str, AfterValidator(_url_safe), Field(json_schema_extra={
     "pattern": ID_PATTERN, "not": {"enum": sorted(RESERVED_IDS)}})]
 
 
+ALIASES_HELP = ("Ids this item was published under before: links to them still land here. "
+                "See proposals/permalinks.txt.")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -69,6 +73,7 @@ class Passage(Strict):
     """A citable stretch of the speaker's text: a background paragraph or a problem."""
 
     id: Ident
+    aliases: list[Ident] = Field(default=[], description=ALIASES_HELP)
     text: Text
     notes: list[Note] = []
 
@@ -83,6 +88,7 @@ class Recommendation(Strict):
     body: str = Field(default="", description="The rest of the recommendation, verbatim.")
     answers: list[Ident] = Field(default=[], description="Ids of the problems this answers.")
     notes: list[Note] = []
+    aliases: list[Ident] = Field(default=[], description=ALIASES_HELP)
 
     @property
     def speaker_text(self) -> str:
@@ -108,6 +114,8 @@ class Speaker(Strict):
 
 class Proposal(Strict):
     slug: Ident
+    aliases: list[Ident] = Field(default=[], description=(
+        "Slugs this proposal was published under before; each gets a page that redirects here."))
     meeting: Ident
     order: int = Field(ge=1, description="Position in the meeting's printed order.")
     title: Text

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from . import exports, search
+from . import exports, permalinks, search
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
@@ -99,6 +99,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             count = len(error.issues)
             raise PluginError(f"{count} error{'s' if count != 1 else ''} in "
                               f"{self.config.proposals_dir}/: nothing was built") from None
+        self._check_permalinks(corpus)
         self.links = Links(corpus)
         self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
         for name in ("site.css", "site.js"):
@@ -118,6 +119,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         for asset in sorted(a.name for a in assets.iterdir() if a.is_file()):
             files.append(File.generated(config, ASSETS + asset, content=(assets / asset).read_bytes()))
         files.append(File.generated(config, SCHEMA_URL, content=proposal_schema()))
+        for path, html in permalinks.redirects(self.links.corpus).items():
+            files.append(File.generated(config, path, content=html))
         if self.config.search:
             for name, content in search.assets().items():
                 files.append(File.generated(config, ASSETS + "search/" + name, content=content))
@@ -135,6 +138,22 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if ours and ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))
         return html
+
+    def _check_permalinks(self, corpus) -> None:
+        """Fail if a published permalink (proposals/permalinks.txt) would no longer land."""
+        manifest = self.proposals_dir / permalinks.MANIFEST
+        if not manifest.is_file():
+            return
+        shown = f"{self.config.proposals_dir}/{permalinks.MANIFEST}"
+        result = permalinks.check(corpus, permalinks.read_manifest(manifest))
+        for problem in result.problems(shown):
+            log.error(problem)
+        if result.missing:
+            count = len(result.missing)
+            raise PluginError(f"{count} published permalink{'s' if count != 1 else ''} would "
+                              "break: nothing was built")
+        if result.new:
+            log.info(result.advice(shown))
 
     def _write_exports(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)

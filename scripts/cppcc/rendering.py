@@ -110,6 +110,11 @@ def _notes(notes: list[Note]) -> str:
     )
 
 
+def _aliases(item: Passage | Recommendation) -> str:
+    """Anchors for the ids the item was published under before: old links still land on it."""
+    return "".join(f'<span class="cppcc-alias" id="{esc(alias)}"></span>' for alias in item.aliases)
+
+
 def _actions(item_id: str, label: str) -> str:
     return (f'<p class="cppcc-actions"><a class="cppcc-permalink" href="#{esc(item_id)}">'
             f"#{esc(item_id)}</a> "
@@ -131,6 +136,7 @@ class ProposalRenderer:
 
     def _passage(self, passage: Passage, label: str, tag: str = "div") -> str:
         return (f'<{tag} class="cppcc-item cppcc-passage" id="{esc(passage.id)}">'
+                f"{_aliases(passage)}"
                 f"<p>{_marked(passage.text, passage.notes)}</p>"
                 f"{_notes(passage.notes)}{_actions(passage.id, label)}</{tag}>")
 
@@ -139,7 +145,7 @@ class ProposalRenderer:
         answers = self.p.answered_by(problem.id)
         xref = ('<p class="cppcc-xref">对应建议:' + "、".join(map(self._rec_ref, answers)) + "</p>"
                 if answers else "")
-        return (f'<li class="cppcc-item cppcc-problem" id="{esc(problem.id)}">'
+        return (f'<li class="cppcc-item cppcc-problem" id="{esc(problem.id)}">{_aliases(problem)}'
                 f'<p><span class="cppcc-num">问题 {n}</span> '
                 f"{_marked(problem.text, problem.notes)}</p>{xref}"
                 f"{_notes(problem.notes)}{_actions(problem.id, f'问题 {n}')}</li>")
@@ -151,7 +157,7 @@ class ProposalRenderer:
         xref = ('<p class="cppcc-xref">回应问题:' + "、".join(
             f'<a href="#{esc(q.id)}">问题 {self.problem_number[q.id]}</a>' for q in answers) + "</p>"
             if answers else "")
-        return (f'<section class="cppcc-item cppcc-rec" id="{esc(rec.id)}">'
+        return (f'<section class="cppcc-item cppcc-rec" id="{esc(rec.id)}">{_aliases(rec)}'
                 f'<h3 class="cppcc-headline"><span class="cppcc-num">建议 {n}</span> '
                 f"{_marked(rec.headline, rec.notes)}</h3>{body}{xref}"
                 f"{_notes(rec.notes)}{_actions(rec.id, f'建议 {n}')}</section>")
