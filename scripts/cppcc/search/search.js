@@ -23,6 +23,8 @@
   const base = new URL(config.base || ".", location.href);
   const root = new URL("search/cppcc/", base);
   const meta = result.querySelector(".md-search-result__meta");
+  const dialog = input.closest("[role=dialog]");
+  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索建议");
   const list = result.querySelector(".md-search-result__list");
 
   const CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
