@@ -1,0 +1,143 @@
+"""Safe when served: the pages work under the strict Content-Security-Policy that README.md
+documents (no 'unsafe-inline' script), and no page loads anything from another origin."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import hashlib
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+HEADER = re.search(r"^Content-Security-Policy: (.+)$",
+                   (REPO / "README.md").read_text(encoding="utf-8"), re.MULTILINE).group(1)
+DIRECTIVES = {d.split()[0]: d.split()[1:] for d in HEADER.split("; ")}
+
+
+def inline_scripts(page: BeautifulSoup) -> list[str]:
+    """Scripts that run from the page's own text (JSON data blocks do not run)."""
+    return [s.string or "" for s in page.find_all("script")
+            if not s.get("src") and s.get("type") not in ("application/json",)]
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@pytest.fixture(scope="module")
+def pages(site_dir) -> dict[str, BeautifulSoup]:
+    return {p.relative_to(site_dir).as_posix(): BeautifulSoup(p.read_text("utf-8"), "html.parser")
+            for p in sorted(site_dir.rglob("*.html"))}
+
+
+def test_the_documented_header_is_strict():
+    assert "'unsafe-inline'" not in DIRECTIVES["script-src"]
+    assert "'unsafe-eval'" not in DIRECTIVES["script-src"]
+    assert DIRECTIVES["default-src"] == ["'self'"]
+    assert DIRECTIVES["object-src"] == ["'none'"]
+    assert DIRECTIVES["frame-ancestors"] == ["'none'"]
+    assert all(source.startswith("'") for values in DIRECTIVES.values() for source in values
+               if source != "data:"), "no other origin is allowed"
+
+
+def test_every_inline_script_is_listed_by_its_hash(pages):
+    """Material's own inline scripts are external files (docs/overrides/partials/javascripts/);
+    whatever inline script remains must be in the header by its hash."""
+    allowed = set(DIRECTIVES["script-src"])
+    found = {sha256(text): name for name, page in pages.items() for text in inline_scripts(page)}
+    assert {h: name for h, name in found.items() if h not in allowed} == {}
+    assert len(found) <= 4, "inline scripts multiply: move them to files"
+
+
+def test_no_inline_handlers_and_nothing_from_another_origin(pages):
+    for name, page in pages.items():
+        handlers = [(t.name, a) for t in page.find_all(True) for a in t.attrs if a.startswith("on")]
+        assert handlers == [], name
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                          ("source", "src"), ("video", "src"), ("audio", "src")):
+            for element in page.find_all(tag):
+                url = element.get(attr) or ""
+                assert not re.match(r"^([a-z][a-z0-9+.-]*:|//)", url) or url.startswith("data:"), (
+                    name, url)
+
+
+class _CSPHandler(SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", HEADER)
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_with_csp(site: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(_CSPHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+RECORD = """window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile);
+});"""
+
+
+@pytest.fixture
+def csp_tab(site_dir, browser):
+    with serve_with_csp(site_dir) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base[:-1])
+        context.add_init_script(RECORD)
+        tab = context.new_page()
+        problems: list[str] = []
+        tab.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+        tab.on("pageerror", lambda e: problems.append(str(e)))
+        yield base, tab, problems
+        context.close()
+
+
+def violations(tab) -> list[str]:
+    return tab.evaluate("window.__violations")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url", ["", "rule-of-law/", "keywords/", "parties/",
+                                 "meetings/liaoyuan-9-3/", "404.html"])
+def test_pages_report_no_violation_under_the_header(csp_tab, url):
+    base, tab, problems = csp_tab
+    tab.goto(base + url)
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("typeof __md_get") == "function"  # Material's bootstrap ran
+    assert violations(tab) == []
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+
+
+@pytest.mark.browser
+def test_the_site_still_works_under_the_header(csp_tab):
+    base, tab, problems = csp_tab
+    tab.goto(base + "rule-of-law/#legal-workforce")
+    tab.wait_for_load_state("networkidle")
+    assert tab.locator(".cppcc-target").get_attribute("id") == "legal-workforce"
+    button = tab.locator("#legal-workforce [data-cppcc-copy]")
+    button.click()
+    tab.wait_for_function("document.querySelector('#legal-workforce [data-cppcc-copied]')")
+    copied = button.get_attribute("data-cppcc-copied")
+    assert copied == base + "rule-of-law/#legal-workforce"
+    tab.locator("input.md-search__input").click()
+    tab.locator("input.md-search__input").fill("法治")
+    tab.wait_for_selector(".md-search-result__list > *", timeout=10_000)
+    assert violations(tab) == []
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
