@@ -21,6 +21,10 @@ RELATED_MAX = 3
 RELATED_COMMON = 100
 RELATED_SHORTLIST = 10  # best candidates by the rarer words, then ranked by all shared words
 
+# Entries (proposals listed) on one page of an index: a meeting's, the parties', the keywords'.
+# A longer index is split into pages `<url>`, `<url>2/`, `<url>3/`, ...
+INDEX_PAGE_SIZE = 200
+
 HOME = ""
 PARTIES = "parties/"
 KEYWORDS = "keywords/"
@@ -65,6 +69,40 @@ def anchors(names: list[str]) -> dict[str, str]:
             n += 1
             slug = f"{base}-{n}"
         out[name] = slug
+    return out
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One page of an index: its URL, its number (from 1) and its (heading, proposal) entries."""
+
+    url: str
+    number: int
+    entries: list[tuple[str, Proposal]]
+
+    @property
+    def groups(self) -> dict[str, list[Proposal]]:
+        out: dict[str, list[Proposal]] = {}
+        for name, proposal in self.entries:
+            out.setdefault(name, []).append(proposal)
+        return out
+
+
+def paginate(url: str, groups: dict[str, list[Proposal]], size: int = 0) -> list[IndexPage]:
+    """The entries of `groups`, in order, cut into pages of `size` (default `INDEX_PAGE_SIZE`);
+    a group may span pages."""
+    size = size or INDEX_PAGE_SIZE
+    entries = [(name, p) for name, proposals in groups.items() for p in proposals]
+    chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
+    return [IndexPage(url if n == 1 else f"{url}{n}/", n, chunk) for n, chunk in enumerate(chunks, 1)]
+
+
+def first_pages(pages: list[IndexPage]) -> dict[str, str]:
+    """Heading -> URL of the page where its group starts."""
+    out: dict[str, str] = {}
+    for page in pages:
+        for name, _ in page.entries:
+            out.setdefault(name, page.url)
     return out
 
 
@@ -157,3 +195,30 @@ class Links:
     @cached_property
     def keyword_anchor(self) -> dict[str, str]:
         return anchors(list(self.by_keyword))
+
+    @cached_property
+    def affiliation_pages(self) -> list[IndexPage]:
+        return paginate(PARTIES, self.by_affiliation)
+
+    @cached_property
+    def keyword_pages(self) -> list[IndexPage]:
+        return paginate(KEYWORDS, self.by_keyword)
+
+    def meeting_pages(self, meeting: Meeting) -> list[IndexPage]:
+        return paginate(meeting_url(meeting), {"": self.corpus.of_meeting(meeting.id)})
+
+    @cached_property
+    def _affiliation_page(self) -> dict[str, str]:
+        return first_pages(self.affiliation_pages)
+
+    @cached_property
+    def _keyword_page(self) -> dict[str, str]:
+        return first_pages(self.keyword_pages)
+
+    def affiliation_url(self, name: str) -> str:
+        """Where the index lists a party's or body's proposals: `parties/#<anchor>` or a later page."""
+        return f"{self._affiliation_page[name]}#{self.affiliation_anchor[name]}"
+
+    def keyword_url(self, word: str) -> str:
+        """Where the index lists a keyword's proposals: `keywords/#<anchor>` or a later page."""
+        return f"{self._keyword_page[word]}#{self.keyword_anchor[word]}"

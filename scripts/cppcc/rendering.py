@@ -18,6 +18,7 @@ from .linking import (
     JSON_EXPORT,
     KEYWORDS,
     PARTIES,
+    IndexPage,
     Links,
     item_url,
     meeting_url,
@@ -78,7 +79,7 @@ def _link(page: str, to: str, text: str, **attrs: str) -> str:
 
 def _speaker_line(links: Links, page: str, proposal: Proposal) -> str:
     s = proposal.speaker
-    body = _link(page, f"{PARTIES}#{links.affiliation_anchor[s.affiliation]}", s.body)
+    body = _link(page, links.affiliation_url(s.affiliation), s.body)
     return (f'<span class="cppcc-speaker-name">{esc(s.name)}</span>'
             f'<span class="cppcc-speaker-body">{body}</span>'
             f'<span class="cppcc-speaker-role">{esc(s.role)}</span>')
@@ -166,7 +167,7 @@ class ProposalRenderer:
         p, links = self.p, self.links
         meeting = links.corpus.meeting(p.meeting)
         keywords = "".join(
-            f'<li>{_link(self.url, f"{KEYWORDS}#{links.keyword_anchor[w]}", w, class_="md-tag")}</li>'
+            f'<li>{_link(self.url, links.keyword_url(w), w, class_="md-tag")}</li>'
             for w in links.keywords.of(p))
         return [
             f'<p class="cppcc-kicker">{_link(self.url, meeting_url(meeting), meeting.title)}'
@@ -232,15 +233,48 @@ def _cards(links: Links, page: str, proposals: list[Proposal]) -> str:
     return f'<div class="grid cards cppcc-cards"><ul>{cards}</ul></div>'
 
 
-def _meeting_blocks(links: Links, page: str, meeting: Meeting) -> list[str]:
+def _page_nav(page: str, pages: list[IndexPage], current: IndexPage) -> list[str]:
+    """Previous and next page of a paginated index, and on its first page a guide to all pages."""
+    if len(pages) == 1:
+        return []
+    n = current.number
+    parts = [_link(page, pages[n - 2].url, "上一页", rel="prev") if n > 1 else "",
+             f'<span aria-current="page">第 {n} 页,共 {len(pages)} 页</span>',
+             _link(page, pages[n].url, "下一页", rel="next") if n < len(pages) else ""]
+    if n > 1:
+        parts.append(_link(page, pages[0].url, "各页目录"))
+    blocks = [f'<nav class="cppcc-pages" aria-label="分页">{" ".join(filter(None, parts))}</nav>']
+    if n == 1:
+        before = [0]
+        for p in pages:
+            before.append(before[-1] + len(p.entries))
+        rows = "".join(
+            f"<li>{_link(page, p.url, f'第 {p.number} 页')} "
+            f"{esc(_guide_range(p, before[p.number - 1]))}</li>" for p in pages)
+        blocks.append(f'<ol class="cppcc-page-guide" aria-label="各页目录">{rows}</ol>')
+    return blocks
+
+
+def _guide_range(page: IndexPage, before: int) -> str:
+    first, last = page.entries[0][0], page.entries[-1][0]
+    if not first:  # a meeting's index: one group, told by position
+        return f"第 {before + 1}–{before + len(page.entries)} 篇"
+    return first if first == last else f"{first} — {last}"
+
+
+def _meeting_blocks(links: Links, page: str, meeting: Meeting,
+                    index: IndexPage | None = None) -> list[str]:
     proposals = links.corpus.of_meeting(meeting.id)
+    pages = links.meeting_pages(meeting)
+    index = index or pages[0]
     return [
         f'<div class="cppcc-hero"><p class="cppcc-kicker">{esc(meeting.title)}</p>'
         f'<h1 class="cppcc-headline">{esc(meeting.headline)}</h1>'
         + (f'<p class="cppcc-subtitle">{esc(meeting.subtitle)}</p>' if meeting.subtitle else "")
         + "</div>",
         f'<h2 id="speeches">发言摘要 <span class="cppcc-counts">{len(proposals)} 篇</span></h2>',
-        _cards(links, page, proposals),
+        _cards(links, page, [p for _, p in index.entries]),
+        *_page_nav(page, pages, index),
     ]
 
 
@@ -265,21 +299,42 @@ def home_page(links: Links) -> Page:
     return Page("", latest.headline, _document(latest.headline, blocks))
 
 
-def meeting_page(links: Links, meeting: Meeting) -> Page:
-    url = meeting_url(meeting)
-    blocks = _meeting_blocks(links, url, meeting)
-    return Page(url, meeting.title, _document(meeting.title, blocks))
+def meeting_pages(links: Links, meeting: Meeting) -> list[Page]:
+    """The meeting's index: its proposals' cards, `INDEX_PAGE_SIZE` to a page."""
+    out = []
+    for index in links.meeting_pages(meeting):
+        title = _paged_title(meeting.title, index)
+        out.append(Page(index.url, title, _document(title, _meeting_blocks(links, index.url,
+                                                                             meeting, index))))
+    return out
 
 
-def parties_page(links: Links) -> Page:
-    blocks = ["<h1>按党派、团体浏览</h1>"]
-    for name, proposals in links.by_affiliation.items():
+def _heading(anchor: str, name: str, index: IndexPage, first_url: str) -> str:
+    """A group's heading; where the group began on an earlier page, marked as continued."""
+    if first_url == index.url:
+        return f'<h2 id="{anchor}">{esc(name)}</h2>'
+    return f'<h2 id="{anchor}">{esc(name)}(续)</h2>'
+
+
+def _paged_title(title: str, index: IndexPage) -> str:
+    return title + (f"(第 {index.number} 页)" if index.number > 1 else "")
+
+
+def parties_pages(links: Links) -> list[Page]:
+    return [_parties_page(links, index) for index in links.affiliation_pages]
+
+
+def _parties_page(links: Links, index: IndexPage) -> Page:
+    url, title = index.url, _paged_title("按党派、团体浏览", index)
+    blocks = [f"<h1>{esc(title)}</h1>", *_page_nav(url, links.affiliation_pages, index)]
+    for name, proposals in index.groups.items():
+        first = links.affiliation_url(name).partition("#")[0]
         rows = "".join(
-            f"<li>{_link(PARTIES, proposal_url(p), p.title)}"
+            f"<li>{_link(url, proposal_url(p), p.title)}"
             f'<span class="cppcc-by">{esc(p.speaker.name)} · {esc(p.speaker.body)}{esc(p.speaker.role)}'
             "</span></li>" for p in proposals)
-        blocks += [f'<h2 id="{links.affiliation_anchor[name]}">{esc(name)}</h2>', f"<ul>{rows}</ul>"]
-    return Page(PARTIES, "按党派、团体浏览", _document("按党派、团体浏览", blocks))
+        blocks += [_heading(links.affiliation_anchor[name], name, index, first), f"<ul>{rows}</ul>"]
+    return Page(url, title, _document(title, blocks))
 
 
 def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
@@ -290,24 +345,30 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
     return found
 
 
-def keywords_page(links: Links) -> Page:
-    words = list(links.by_keyword)
+def keywords_pages(links: Links) -> list[Page]:
+    return [_keywords_page(links, index) for index in links.keyword_pages]
+
+
+def _keywords_page(links: Links, index: IndexPage) -> Page:
+    url, title, groups = index.url, _paged_title("按关键词浏览", index), index.groups
     chips = "".join(f'<li><a class="md-tag" href="#{links.keyword_anchor[w]}">{esc(w)}</a></li>'
-                    for w in words)
-    blocks = ["<h1>按关键词浏览</h1>", f'<ul class="md-tags cppcc-keyword-cloud">{chips}</ul>']
-    for word in words:
+                    for w in groups)
+    blocks = [f"<h1>{esc(title)}</h1>", *_page_nav(url, links.keyword_pages, index),
+              f'<ul class="md-tags cppcc-keyword-cloud">{chips}</ul>']
+    for word, proposals in groups.items():
         rows = ""
-        for p in links.by_keyword[word]:
-            items = "、".join(_link(KEYWORDS, item_url(p, i), label) for label, i in _items_with(p, word))
-            rows += (f"<li>{_link(KEYWORDS, proposal_url(p), p.title)}"
+        for p in proposals:
+            items = "、".join(_link(url, item_url(p, i), label) for label, i in _items_with(p, word))
+            rows += (f"<li>{_link(url, proposal_url(p), p.title)}"
                      + (f'<span class="cppcc-items">{items}</span>' if items else "") + "</li>")
-        blocks += [f'<h2 id="{links.keyword_anchor[word]}">{esc(word)}</h2>', f"<ul>{rows}</ul>"]
-    return Page(KEYWORDS, "按关键词浏览", _document("按关键词浏览", blocks))
+        first = links.keyword_url(word).partition("#")[0]
+        blocks += [_heading(links.keyword_anchor[word], word, index, first), f"<ul>{rows}</ul>"]
+    return Page(url, title, _document(title, blocks))
 
 
 def all_pages(links: Links) -> list[Page]:
     corpus = links.corpus
-    pages = [home_page(links), parties_page(links), keywords_page(links)]
-    pages += [meeting_page(links, m) for m in corpus.meetings]
+    pages = [home_page(links), *parties_pages(links), *keywords_pages(links)]
+    pages += [page for m in corpus.meetings for page in meeting_pages(links, m)]
     pages += [ProposalRenderer(links, p).page() for p in corpus.proposals]
     return pages
