@@ -224,7 +224,7 @@ def make_project(project: Path, proposals_dir: Path, *, nav: bool = True,
     if not found:
         raise ValueError("mkdocs.yml has no proposals_dir to point at the corpus")
     if not nav:
-        text = re.sub(r"(?ms)^nav:\n(?:[ \t]+.*\n)+", "", text)
+        text = re.sub(r"(?m)^nav:\n(?:[ \t]+.*\n)+", "", text)
     if not search:
         text = re.sub(r"(?m)^  - search\n", "", text)
     config = project / "mkdocs.yml"

@@ -1,0 +1,95 @@
+"""Scale, untimed: the corpus generator, a build of a generated corpus, split index pages, and the
+scale benchmark's own measuring code at a tiny N, so that none of it can rot unnoticed."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cppcc import linking, rendering
+from cppcc.linking import Links, paginate, proposal_url
+from cppcc.loading import load_corpus
+from cppcc.sitetools import build_site
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+import bench_scale
+from generate_corpus import generate, make_project
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("corpus") / "proposals", 12, seed=3, meeting_count=2)
+
+
+def test_generated_corpus_loads_with_distinct_slugs_and_meetings(corpus_dir):
+    corpus = load_corpus(corpus_dir)
+    assert len(corpus.proposals) == 12
+    assert len(corpus.meetings) == 2
+    assert len({p.slug for p in corpus.proposals}) == 12
+    assert {p.meeting for p in corpus.proposals} == {m.id for m in corpus.meetings}
+    assert len({p.speaker.name for p in corpus.proposals}) > 6
+
+
+def test_the_generator_is_deterministic_for_a_seed(corpus_dir, tmp_path):
+    again = generate(tmp_path / "again", 12, seed=3, meeting_count=2)
+    other = generate(tmp_path / "other", 12, seed=4, meeting_count=2)
+    files = sorted(p.relative_to(corpus_dir) for p in corpus_dir.rglob("*.yaml"))
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*.yaml"))
+    assert all((corpus_dir / f).read_bytes() == (again / f).read_bytes() for f in files)
+    assert sorted(p.read_bytes() for p in other.glob("*.yaml")) != \
+        sorted(p.read_bytes() for p in corpus_dir.glob("*.yaml"))
+
+
+def test_a_generated_site_has_every_page_and_no_page_lists_them_all(corpus_dir, tmp_path):
+    site = build_site(tmp_path / "site", make_project(tmp_path / "project", corpus_dir))
+    slugs = sorted(p.stem for p in corpus_dir.glob("*.yaml"))
+    assert all((site / slug / "index.html").is_file() for slug in slugs)
+    for slug in slugs[:3]:
+        html = BeautifulSoup((site / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+        targets = {re.sub(r"^(\.\./)+|/.*$", "", a["href"]) for a in html.select("a[href]")}
+        # related proposals (3) and previous/next (2), never the whole corpus
+        assert len(targets & set(slugs) - {slug}) <= linking.RELATED_MAX + 2
+
+
+def test_paginate_splits_groups_across_pages_and_finds_where_each_starts(corpus_dir):
+    proposals = load_corpus(corpus_dir).proposals
+    groups = {"a": proposals[:3], "b": proposals[3:8], "c": proposals[8:9]}
+    pages = paginate("keywords/", groups, size=4)
+    assert [p.url for p in pages] == ["keywords/", "keywords/2/", "keywords/3/"]
+    assert [list(p.groups) for p in pages] == [["a", "b"], ["b"], ["c"]]
+    assert linking.first_pages(pages) == {"a": "keywords/", "b": "keywords/", "c": "keywords/3/"}
+
+
+def test_big_indexes_are_split_and_every_index_link_lands_on_its_heading(corpus_dir, monkeypatch):
+    monkeypatch.setattr(linking, "INDEX_PAGE_SIZE", 5)
+    links = Links(load_corpus(corpus_dir))
+    pages = {page.url: page.markdown for page in rendering.all_pages(links)}
+    latest = links.corpus.meetings[-1]
+    assert len(links.meeting_pages(latest)) > 1 and len(links.keyword_pages) > 1
+    for url in [links.keyword_url(w) for w in links.by_keyword] + \
+            [links.affiliation_url(a) for a in links.by_affiliation]:
+        page, _, anchor = url.partition("#")
+        assert f'id="{anchor}"' in pages[page], url
+    listed = [p for m in links.corpus.meetings for index in links.meeting_pages(m)
+              for _, p in index.entries]
+    assert sorted(p.slug for p in listed) == sorted(p.slug for p in links.corpus.proposals)
+    home = pages[""]
+    assert home.count('class="cppcc-card"') == 5
+    assert all(f'href="{proposal_url(p)}"' not in home for p in links.corpus.of_meeting(latest.id)[5:])
+
+
+def test_the_scale_benchmark_measures_at_a_tiny_n(tmp_path, capsys):
+    assert bench_scale.main(["--n", "5", "--no-anchors", "--no-browser", "--serve-n", "0",
+                             "--keep", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| 5 | ours |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert float(cells[2]) > 0 and float(cells[3]) > 0  # build seconds, peak MB
+    assert float(cells[5]) > 0  # a proposal page's KB
+    assert "growth exponents" in out
+    assert bench_scale.slope([(10, 1), (100, 10), (1000, 100)]) == pytest.approx(1.0)
