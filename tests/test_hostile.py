@@ -274,3 +274,44 @@ def test_no_script_runs_and_nothing_is_fetched_in_chromium(site, browser):
         assert url.startswith(base), f"request to another origin: {url}"
         path = site / unquote(parts.path).lstrip("/")
         assert path.is_file() or (path / "index.html").is_file(), f"request for a missing {url}"
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_search_documents_hold_the_yaml_strings(site, links):
+    """The search index's per-proposal documents (used for results and snippets) carry the
+    texts as data, exactly."""
+    strings = {s for path in sorted((site / "search" / "cppcc" / "p").glob("*.json"))
+               for s in _strings(json.loads(path.read_text(encoding="utf-8")))}
+    for p in links.corpus.proposals:
+        assert p.title in strings
+        assert [p.background[0].text, p.problems[0].text] == [
+            t for t in (p.background[0].text, p.problems[0].text) if t in strings]
+
+
+@pytest.mark.browser
+def test_search_results_show_hostile_text_as_text(site, browser):
+    with serve(site) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        tab = context.new_page()
+        events: list[str] = []
+        tab.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
+        tab.on("pageerror", lambda e: events.append(f"pageerror {e}"))
+        tab.on("console", lambda m: m.type == "error" and events.append(f"console {m.text}"))
+        tab.goto(base)
+        tab.locator("input.md-search__input").click()
+        tab.locator("input.md-search__input").fill("执法工作机制")
+        tab.wait_for_selector(".md-search-result__list > *", timeout=10_000)
+        tab.wait_for_timeout(500)
+        results = tab.locator(".md-search-result")
+        assert results.locator("img, iframe, script, svg[onload], [onerror]").count() == 0
+        shown = results.inner_text()
+        assert "alert(" in shown  # the attack, shown as text
+        context.close()
+    assert events == []
