@@ -252,8 +252,8 @@ def measure_serve(config: Path, corpus_dir: Path, timeout: float = 600) -> dict:
     path = corpus_dir / f"{slug}.yaml"
     original = path.read_text(encoding="utf-8")
     port = free_port()
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}",
-           "--no-livereload"]
+    # with live reload: without it, `mkdocs serve` watches nothing
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"]
     server = subprocess.Popen(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}/{slug}/"
