@@ -45,7 +45,8 @@ ATTACKS = {
     "invisible": "零\u200b宽\u200c字\u200d符\u2060连\ufeff接\xad软",
     "fullwidth": "＜ｓｃｒｉｐｔ＞ａｌｅｒｔ（１）＜／ｓｃｒｉｐｔ＞ ＃ ＊ ｛｛ ７ ｝｝\u3000全角",
     "bidi": "\u202e右到左\u202c \u200f\u200e \u2066隔离\u2069 \u202bעברית\u202c العربية",
-    "line-breaks": "一\n二\r\n三\r四\u2028五\u2029六\x85七\t八\x0c九",
+    # (\r, \x85 and \x0c are control characters the model refuses: see test_loading.py)
+    "line-breaks": "一\n二\n\n三\u2028五\u2029六\t八",
     "front-matter": "---\ntitle: x\n---\n...\n%YAML 1.2\n: - ? & * ! | > ' \" % @ `",
 }
 CLASSES = sorted(ATTACKS)

@@ -70,7 +70,8 @@ def _message(error: dict) -> str:
 
 def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
     if not isinstance(doc.data, dict):
-        found = "a list" if isinstance(doc.data, list) else f"{doc.data!r}"
+        found = ("a list" if isinstance(doc.data, list) else
+                 "an empty document (null)" if doc.data is None else f"{doc.data!r}")
         return None, [doc.issue((), f"must be a mapping of keys to values, not {found}")]
     try:
         return model.model_validate(doc.data), []
@@ -94,7 +95,7 @@ def _read(
         return Document(display, None), None, [Issue(display, line, "",
                                                      f"must be UTF-8 text: {what} not")]
     doc, issues = read_yaml(text, display)
-    if doc.data is None:
+    if issues and doc.data is None:
         return doc, None, issues
     value, more = _validate(model, doc)
     return doc, value, issues + more

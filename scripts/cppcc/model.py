@@ -7,13 +7,27 @@ Field-level rules live here; rules that span several fields or files live in `lo
 from __future__ import annotations
 
 import re
-from typing import Annotated, Iterator, Literal
+from collections.abc import Iterator
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # HTML ids the page itself uses; an item may not take them.
 RESERVED_IDS = frozenset({"background", "problems", "recommendations", "notes", "related"})
+# Top-level folders of the site itself; a proposal's slug may not take them.
+RESERVED_SLUGS = frozenset({"assets", "keywords", "meetings", "parties", "schema", "search"})
+# C0 and C1 control characters other than tab and line feed: HTML cannot carry them (a carriage
+# return becomes a line feed or a space), so text holding one could not be shown as written.
+# YAML turns the line breaks of a file, CRLF included, into line feeds before this sees them.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CLOSING_MARKS = "\u3002\uff1b\uff0c\uff1a\u3001;,: "  # 。;,:、 and ASCII ;,: and space
+
+
+def _printable(value: str) -> str:
+    if found := CONTROL.search(value):
+        raise ValueError(f"must not contain the control character U+{ord(found.group()):04X}")
+    return value
 
 
 def _not_blank(value: str) -> str:
@@ -32,10 +46,19 @@ def _url_safe(value: str) -> str:
     return value
 
 
+def _free_slug(value: str) -> str:
+    if value in RESERVED_SLUGS:
+        raise ValueError(f"must not be '{value}': that folder belongs to the site itself")
+    return value
+
+
 # The JSON Schema carries the same rules, so that an editor flags them while typing.
-Text = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
+Plain = Annotated[str, AfterValidator(_printable)]
+Text = Annotated[Plain, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
 Ident = Annotated[str, AfterValidator(_url_safe), Field(json_schema_extra={
     "pattern": ID_PATTERN, "not": {"enum": sorted(RESERVED_IDS)}})]
+Slug = Annotated[Ident, AfterValidator(_free_slug), Field(json_schema_extra={
+    "not": {"enum": sorted(RESERVED_IDS | RESERVED_SLUGS)}})]
 
 
 ALIASES_HELP = ("Ids this item was published under before: links to them still land here. "
@@ -85,7 +108,7 @@ class Passage(Strict):
 class Recommendation(Strict):
     id: Ident
     headline: Text = Field(description="The lead sentence, verbatim, with its closing mark.")
-    body: str = Field(default="", description="The rest of the recommendation, verbatim.")
+    body: Plain = Field(default="", description="The rest of the recommendation, verbatim.")
     answers: list[Ident] = Field(default=[], description="Ids of the problems this answers.")
     notes: list[Note] = []
     aliases: list[Ident] = Field(default=[], description=ALIASES_HELP)
@@ -97,14 +120,14 @@ class Recommendation(Strict):
     @property
     def label(self) -> str:
         """The headline without its closing mark, for tables of contents and lists."""
-        return self.headline.rstrip("。;;,,::、 ")
+        return self.headline.rstrip(CLOSING_MARKS)
 
 
 class Speaker(Strict):
     name: Text
     role: Text = Field(description="e.g. 副主委, 委员, 副主席")
     body: Text = Field(description="e.g. 民革辽源市委员会, 辽源市工商业联合会")
-    party: str = Field(default="", description="The party, where the body belongs to one.")
+    party: Plain = Field(default="", description="The party, where the body belongs to one.")
 
     @property
     def affiliation(self) -> str:
@@ -113,8 +136,8 @@ class Speaker(Strict):
 
 
 class Proposal(Strict):
-    slug: Ident
-    aliases: list[Ident] = Field(default=[], description=(
+    slug: Slug
+    aliases: list[Slug] = Field(default=[], description=(
         "Slugs this proposal was published under before; each gets a page that redirects here."))
     meeting: Ident
     order: int = Field(ge=1, description="Position in the meeting's printed order.")
@@ -146,7 +169,7 @@ class Meeting(Strict):
     id: Ident
     title: Text = Field(description="e.g. 政协辽源市第九届委员会第三次会议")
     headline: Text = Field(description="The page's headline, e.g. 凝聚汇智谋共识 建言献策促发展")
-    subtitle: str = ""
+    subtitle: Plain = ""
     committee: Text
     term: int = Field(ge=1)
     session: int = Field(ge=1)

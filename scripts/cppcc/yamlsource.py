@@ -206,7 +206,12 @@ def read_yaml(text: str, file: str) -> tuple[Document, list[Issue]]:
 
 def _read_yaml(text: str, file: str, loader_class: type[_Loader]) -> tuple[Document, list[Issue]]:
     doc = Document(file, None)
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as error:  # a control character, refused before parsing
+        line = text.count("\n", 0, error.position) + 1
+        return doc, [Issue(file, line, "", f"must not contain the control character "
+                                           f"U+{error.character:04X}")]
     try:
         node = loader.get_single_node()
         if node is None:
