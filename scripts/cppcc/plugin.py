@@ -7,12 +7,16 @@ maps them onto MkDocs events, so that the rest outlives MkDocs and its theme.
 from __future__ import annotations
 
 import gzip
+import json
 import logging
+import re
 import shutil
 import tempfile
 from importlib import resources
 from pathlib import Path
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,6 +47,23 @@ class ProposalsConfig(Config):
 def _toc_tokens(entries: list[TocEntry]) -> list[dict]:
     return [{"level": e.level, "id": e.id, "name": esc(e.title), "children": _toc_tokens(e.children)}
             for e in entries]
+
+
+MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)',
+                             re.DOTALL)
+
+
+def with_search_worker(html: str, worker_url: str) -> Markup:
+    """Material's `__config` block with its worker URL replaced: a Jinja filter, so that no page
+    needs an inline script to swap the worker (and a strict CSP needs no hash)."""
+    html = str(html)
+    found = MATERIAL_CONFIG.search(html)
+    if not found:
+        log.warning("Material's __config block was not found: the search worker is not replaced")
+        return Markup(html)
+    data = json.loads(found.group(2))
+    data["search"] = worker_url
+    return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
 
 
 class StagedSite:
@@ -127,6 +148,10 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             for name, content in search.assets().items():
                 files.append(File.generated(config, ASSETS + "search/" + name, content=content))
         return files
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.filters["cppcc_with_search_worker"] = with_search_worker
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig,
                          files: Files) -> str:
