@@ -93,3 +93,17 @@ def test_the_scale_benchmark_measures_at_a_tiny_n(tmp_path, capsys):
     assert float(cells[5]) > 0  # a proposal page's KB
     assert "growth exponents" in out
     assert bench_scale.slope([(10, 1), (100, 10), (1000, 100)]) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("which", ["real", "generated"])
+def test_markdown_would_copy_every_page_as_the_build_does(which, corpus_dir, repo):
+    """The build skips Markdown for our pages (raw HTML): it would have changed nothing."""
+    import markdown
+    import yaml
+
+    extensions = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    md = markdown.Markdown(extensions=extensions["markdown_extensions"])
+    links = Links(load_corpus(repo / "proposals" if which == "real" else corpus_dir))
+    for page in rendering.all_pages(links):
+        body = page.markdown.partition("\n---\n\n")[2]
+        assert md.reset().convert(body) == page.html, page.url

@@ -157,14 +157,15 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
                          files: Files) -> str:
         if self.config.search:  # keep Material's index empty: nothing corpus-sized on page load
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        return markdown
+        # Our pages are raw HTML, which Markdown would only copy (at ~10 ms a page): skip it.
+        return "" if page.file.src_uri in self.pages else markdown
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
                         files: Files) -> str:
         ours = self.pages.get(page.file.src_uri)
         if ours and ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))
-        return html
+        return ours.html if ours else html
 
     def _check_permalinks(self, corpus) -> None:
         """Fail if a published permalink (proposals/permalinks.txt) would no longer land."""

@@ -58,6 +58,11 @@ class Page:
     def src_uri(self) -> str:
         return f"{self.url}index.md" if self.url else "index.md"
 
+    @property
+    def html(self) -> str:
+        """The body as Python-Markdown renders it: its raw HTML blocks exactly as they are."""
+        return self.markdown.partition("\n---\n\n")[2].rstrip("\n")
+
 
 def _front_matter_title(title: str) -> str:
     """The title as MkDocs and the theme want it: HTML-escaped (the theme prints `page.title` and
