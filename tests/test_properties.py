@@ -85,9 +85,11 @@ def page_html(proposal: Proposal, links: Links) -> tuple[dict, BeautifulSoup]:
 
 def without(element, drop: str = ".cppcc-num") -> str:
     element = BeautifulSoup(str(element), "html.parser")
-    for extra in element.select(drop):
+    dropped = element.select(drop)
+    for extra in dropped:
         extra.decompose()
-    return element.get_text().removeprefix(" ")
+    text = element.get_text()
+    return text.removeprefix(" ") if dropped else text  # the space after a dropped number
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
