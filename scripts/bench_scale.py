@@ -165,7 +165,10 @@ class _CountingHandler(SimpleHTTPRequestHandler):
 
     def copyfile(self, source, outputfile):
         data = source.read()
-        outputfile.write(data)
+        try:
+            outputfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # a page closed mid-fetch: not received
+            return
         with self.server.lock:
             self.server.sent += len(data)
             if any(part in self.path for part in SEARCH_PATHS):
