@@ -27,15 +27,12 @@ import math
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -43,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from cppcc.sitetools import chromium
+from cppcc.sitetools import chromium, mkdocs_serve, wait_for_page
 from generate_corpus import generate, make_project
 
 SIZES = [10, 100, 1000, 10_000]
@@ -225,54 +222,25 @@ def measure_search(browser, site: Path, slug: str, engine: str, runs: int) -> di
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
-
-
-def _wait_for(url: str, marker: str | None, timeout: float) -> float | None:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        text = _get(url)
-        if text is not None and (marker is None or marker in text):
-            return time.perf_counter() - start
-        time.sleep(0.1)
-    return None
-
-
 def measure_serve(config: Path, corpus_dir: Path, timeout: float = 600) -> dict:
     """Seconds from saving an edited proposal to `mkdocs serve` serving the edit (and the start)."""
     slug = proposal_slugs(corpus_dir)[len(proposal_slugs(corpus_dir)) // 2]
     path = corpus_dir / f"{slug}.yaml"
     original = path.read_text(encoding="utf-8")
-    port = free_port()
-    # with live reload: without it, `mkdocs serve` watches nothing
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-    url = f"http://127.0.0.1:{port}/{slug}/"
-    try:
-        first = _wait_for(url, None, timeout)
-        if first is None:
-            return {"serve_start_s": None, "serve_edit_s": None}
-        time.sleep(2)  # let the watcher settle
-        marker = f"编辑{time.time_ns()}"
-        path.write_text(re.sub(r"(?m)^title: (.*)$", rf"title: \1{marker}", original, count=1),
-                        encoding="utf-8")
-        return {"serve_start_s": first, "serve_edit_s": _wait_for(url, marker, timeout)}
-    finally:
-        path.write_text(original, encoding="utf-8")
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    with mkdocs_serve(config) as (base, _):
+        url = f"{base}{slug}/"
+        try:
+            page, first = wait_for_page(url, lambda body: True, timeout)
+            if page is None:
+                return {"serve_start_s": None, "serve_edit_s": None}
+            time.sleep(2)  # let the watcher settle
+            marker = f"编辑{time.time_ns()}"
+            path.write_text(re.sub(r"(?m)^title: (.*)$", rf"title: \1{marker}", original, count=1),
+                            encoding="utf-8")
+            page, edit = wait_for_page(url, lambda body: marker in body, timeout)
+            return {"serve_start_s": first, "serve_edit_s": edit if page is not None else None}
+        finally:
+            path.write_text(original, encoding="utf-8")
 
 
 # -- the run -------------------------------------------------------------------------------------

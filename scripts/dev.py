@@ -31,7 +31,7 @@ def run(cmd: list[str], **kwargs) -> None:
 
 
 def setup(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this runs before anything is installed
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -65,9 +65,11 @@ def main(argv: list[str]) -> int:
     if command == "test":
         setup("test")
         ensure_chromium()
-        return subprocess.run([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env).returncode
+        return subprocess.run([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env,
+                              check=False).returncode
     setup("")
-    return subprocess.run([str(PYTHON), "-m", "mkdocs", command, *rest], cwd=ROOT, env=env).returncode
+    return subprocess.run([str(PYTHON), "-m", "mkdocs", command, *rest], cwd=ROOT, env=env,
+                          check=False).returncode
 
 
 if __name__ == "__main__":

@@ -175,8 +175,8 @@ class ProposalRenderer:
             f'<li>{_link(self.url, links.keyword_url(w), w, class_="md-tag")}</li>'
             for w in links.keywords.of(p))
         return [
-            f'<p class="cppcc-kicker">{_link(self.url, meeting_url(meeting), meeting.title)}'
-            f' · {esc(p.topic)}</p>',
+            (f'<p class="cppcc-kicker">{_link(self.url, meeting_url(meeting), meeting.title)}'
+             f' · {esc(p.topic)}</p>'),
             f"<h1>{esc(p.title)}</h1>",
             f'<p class="cppcc-speaker">{_speaker_line(links, self.url, p)}</p>',
             f'<p class="cppcc-counts">问题 {len(p.problems)} 项 · 建议 {len(p.recommendations)} 条</p>',
@@ -293,13 +293,14 @@ def home_page(links: Links) -> Page:
         blocks += ['<h2 id="meetings">历次会议</h2>', f"<ul>{rows}</ul>"]
     blocks += [
         '<h2 id="browse">浏览</h2>',
-        f'<ul><li>{_link("", PARTIES, "按党派、团体浏览")}</li>'
-        f'<li>{_link("", KEYWORDS, "按关键词浏览")}</li></ul>',
+        (f'<ul><li>{_link("", PARTIES, "按党派、团体浏览")}</li>'
+         f'<li>{_link("", KEYWORDS, "按关键词浏览")}</li></ul>'),
         '<h2 id="open-data">开放数据</h2>',
-        f'<ul class="cppcc-data"><li>{_link("", JSON_EXPORT, "proposals.json")}'
-        " — 全部建议的结构化数据,含每一项的链接</li>"
-        f'<li>{_link("", CSV_EXPORT, "recommendations.csv")} — 每条建议一行:所属建议、编号、标题、链接</li>'
-        f'<li>{_link("", SCHEMA_URL, "proposal.schema.json")} — 数据格式(JSON Schema)</li></ul>',
+        (f'<ul class="cppcc-data"><li>{_link("", JSON_EXPORT, "proposals.json")}'
+         " — 全部建议的结构化数据,含每一项的链接</li>"
+         f'<li>{_link("", CSV_EXPORT, "recommendations.csv")}'
+         " — 每条建议一行:所属建议、编号、标题、链接</li>"
+         f'<li>{_link("", SCHEMA_URL, "proposal.schema.json")} — 数据格式(JSON Schema)</li></ul>'),
     ]
     return Page("", latest.headline, _document(latest.headline, blocks))
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -25,7 +29,7 @@ def run_build(dest: Path, config: Path = REPO / "mkdocs.yml") -> subprocess.Comp
     """`mkdocs build --strict` of `config` into `dest`, in a child process as a person runs it."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(dest)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(cmd, capture_output=True, text=True, env=env)
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
 
 
 def build_site(dest: Path, config: Path = REPO / "mkdocs.yml") -> Path:
@@ -36,8 +40,57 @@ def build_site(dest: Path, config: Path = REPO / "mkdocs.yml") -> Path:
     return dest
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch_text(url: str) -> str | None:
+    """The body of a page, or None while the server cannot give it."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for_page(url: str, until, timeout: float, alive=lambda: True) -> tuple[str | None, float]:
+    """Poll `url` until `until(body)` holds (or `alive()` stops holding, or time runs out);
+    returns the body (None if it never held) and the seconds waited."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout and alive():
+        body = fetch_text(url)
+        if body is not None and until(body):
+            return body, time.perf_counter() - start
+        time.sleep(0.1)
+    return None, time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def mkdocs_serve(config: Path, log: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`mkdocs serve` of `config` on a free loopback port; yields its base URL and the process,
+    and stops it (with its children) afterwards."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(config)]
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(log.open("w")) if log else subprocess.DEVNULL
+        server = subprocess.Popen(cmd, cwd=config.parent, stdout=out, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                                  start_new_session=True)
+        try:
+            yield f"http://127.0.0.1:{port}/", server
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+    def log_message(self, format, *args):
         pass
 
 
