@@ -505,6 +505,20 @@ def test_a_slug_may_not_take_a_folder_of_the_site(tmp_path, slug):
         ("slug", f"must not be '{slug}': that folder belongs to the site itself")]
 
 
+def test_a_key_that_is_not_a_plain_word_is_quoted_on_one_line(tmp_path):
+    data = yaml.safe_load(mutate("text: 法治队伍建设亟需强化。", "text: placeholder"))
+    data["speaker"]["\r"] = 0
+    data["speaker"]["标 题"] = "x"
+    proposals = project(tmp_path, {})
+    dump(data, proposals / "x.yaml")
+    with pytest.raises(LoadError) as raised:
+        load_corpus(proposals)
+    report = raised.value.report().splitlines()
+    assert [line for line in report if "allowed" in line] == [
+        f"proposals/x.yaml:{n}: speaker[{key}]: is not an allowed key"
+        for n, key in ((11, '"\\r"'), (12, '"标 题"'))]
+
+
 def test_the_readme_example_is_a_valid_proposal(tmp_path, repo):
     readme = (repo / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Adding a proposal\n", 1)[1].split("\n## ", 1)[0]

@@ -9,6 +9,8 @@ the parser's recursion, and aliases that expand into more values than any propos
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,10 +39,25 @@ class Issue:
         return f"{self.file}:{self.line}: {where}{self.message}"
 
 
+PLAIN_KEY = re.compile(r'[^\s.\[\]"]+')
+
+
+def _quoted(key: str) -> str:
+    """A key as a JSON string, with every unprintable character escaped: one line, always."""
+    text = json.dumps(key, ensure_ascii=False)
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def format_path(path: Path) -> str:
+    """`problems[0].id`; a key that is not a plain word is quoted: `speaker["a b"]`."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif PLAIN_KEY.fullmatch(part) and part.isprintable():
+            out += f".{part}" if out else part
+        else:
+            out += f"[{_quoted(part)}]"
     return out
 
 
