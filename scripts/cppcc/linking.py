@@ -25,10 +25,8 @@ RELATED_SHORTLIST = 10  # best candidates by the rarer words, then ranked by all
 # A longer index is split into pages `<url>`, `<url>2/`, `<url>3/`, ...
 INDEX_PAGE_SIZE = 200
 
-HOME = ""
 PARTIES = "parties/"
 KEYWORDS = "keywords/"
-DATA = "data/"
 JSON_EXPORT = "proposals.json"
 CSV_EXPORT = "recommendations.csv"
 
