@@ -59,14 +59,16 @@ def pinyin_key(name: str) -> tuple[str, str]:
 def anchors(names: list[str]) -> dict[str, str]:
     """Stable, URL-safe, unique fragments for Chinese headings: their pinyin, numbered on clashes."""
     out: dict[str, str] = {}
+    taken: set[str] = set()
     for name in sorted(set(names), key=pinyin_key):
         syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.isascii()]
         slug = "-".join("".join(c for c in s.lower() if c.isalnum()) for s in syllables).strip("-")
         base, n = slug or "x", 1
-        while (slug or "x") in out.values() or not slug:
+        while (slug or "x") in taken or not slug:
             n += 1
             slug = f"{base}-{n}"
         out[name] = slug
+        taken.add(slug)
     return out
 
 
