@@ -21,6 +21,7 @@ from functools import cache
 
 from . import ranking, text
 from .indexing import ROOT
+from .maps import convert_t2s
 
 MAX_KEY = 6 * text.MAX_WORD  # the longest pinyin key looked up
 
@@ -61,7 +62,7 @@ class Engine:
         return "".join(best[0][1]) if 0 in best else None
 
     def rewrite(self, query: str) -> str:
-        q = "".join(self.t2s.get(c, c) for c in text.normalize(query))
+        q = convert_t2s(query, self.t2s)
         out, pos = [], 0
         for group in _latin_groups(q):
             start, end, parts = group
