@@ -68,9 +68,6 @@ class Keywords:
         tfidf.postokenizer = jieba.posseg.POSTokenizer(self.tokenizer)
         return tfidf
 
-    def _candidates(self, proposal: Proposal) -> list[tuple[str, float]]:
-        return self._extract(proposal.title + proposal.topic + proposal.speaker_text)
-
     def _extract(self, text: str) -> list[tuple[str, float]]:
         tags = self.tfidf.extract_tags(text, topK=40, withWeight=True, allowPOS=NOUN_TAGS)
         return [(word, weight) for word, weight in tags if word not in GENERIC]
