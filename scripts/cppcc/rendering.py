@@ -128,6 +128,13 @@ def _actions(item_id: str, label: str) -> str:
             f' aria-label="复制{esc(label)}的链接">复制链接</button></p>')
 
 
+def _item(tag: str, kind: str, item: Passage | Recommendation, label: str, inner: str) -> str:
+    """A citable item: an element whose id is the item's, with its old ids, its content, its
+    editorial notes and its link controls."""
+    return (f'<{tag} class="cppcc-item cppcc-{kind}" id="{esc(item.id)}">{_aliases(item)}'
+            f"{inner}{_notes(item.notes)}{_actions(item.id, label)}</{tag}>")
+
+
 class ProposalRenderer:
     """The page of one proposal."""
 
@@ -140,21 +147,18 @@ class ProposalRenderer:
     def _rec_ref(self, rec: Recommendation) -> str:
         return f'<a href="#{esc(rec.id)}">建议 {self.rec_number[rec.id]} · {esc(rec.label)}</a>'
 
-    def _passage(self, passage: Passage, label: str, tag: str = "div") -> str:
-        return (f'<{tag} class="cppcc-item cppcc-passage" id="{esc(passage.id)}">'
-                f"{_aliases(passage)}"
-                f"<p>{_marked(passage.text, passage.notes)}</p>"
-                f"{_notes(passage.notes)}{_actions(passage.id, label)}</{tag}>")
+    def _passage(self, passage: Passage, label: str) -> str:
+        return _item("div", "passage", passage, label,
+                     f"<p>{_marked(passage.text, passage.notes)}</p>")
 
     def _problem(self, problem: Passage) -> str:
         n = self.problem_number[problem.id]
         answers = self.p.answered_by(problem.id)
         xref = ('<p class="cppcc-xref">对应建议:' + "、".join(map(self._rec_ref, answers)) + "</p>"
                 if answers else "")
-        return (f'<li class="cppcc-item cppcc-problem" id="{esc(problem.id)}">{_aliases(problem)}'
-                f'<p><span class="cppcc-num">问题 {n}</span> '
-                f"{_marked(problem.text, problem.notes)}</p>{xref}"
-                f"{_notes(problem.notes)}{_actions(problem.id, f'问题 {n}')}</li>")
+        return _item("li", "problem", problem, f"问题 {n}",
+                     f'<p><span class="cppcc-num">问题 {n}</span> '
+                     f"{_marked(problem.text, problem.notes)}</p>{xref}")
 
     def _recommendation(self, rec: Recommendation) -> str:
         n = self.rec_number[rec.id]
@@ -163,10 +167,9 @@ class ProposalRenderer:
         xref = ('<p class="cppcc-xref">回应问题:' + "、".join(
             f'<a href="#{esc(q.id)}">问题 {self.problem_number[q.id]}</a>' for q in answers) + "</p>"
             if answers else "")
-        return (f'<section class="cppcc-item cppcc-rec" id="{esc(rec.id)}">{_aliases(rec)}'
-                f'<h3 class="cppcc-headline"><span class="cppcc-num">建议 {n}</span> '
-                f"{_marked(rec.headline, rec.notes)}</h3>{body}{xref}"
-                f"{_notes(rec.notes)}{_actions(rec.id, f'建议 {n}')}</section>")
+        return _item("section", "rec", rec, f"建议 {n}",
+                     f'<h3 class="cppcc-headline"><span class="cppcc-num">建议 {n}</span> '
+                     f"{_marked(rec.headline, rec.notes)}</h3>{body}{xref}")
 
     def _head(self) -> list[str]:
         p, links = self.p, self.links
