@@ -15,7 +15,7 @@ from cppcc.linking import Links
 from cppcc.loading import load_corpus
 from cppcc.search import maps, ranking, text
 from cppcc.search.engine import Engine
-from cppcc.search.indexing import ROOT, build_index, items_of
+from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
 from cppcc.sitetools import build_site, serve
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,9 +49,9 @@ def first(engine: Engine, corpus, query: str) -> tuple[str, str]:
 # -- segmentation: the browser's query terms are the index's terms ----------------------------
 
 def test_every_bigram_and_word_of_an_item_is_found_by_the_query_side(engine, corpus, files):
-    tokenizer = Links(corpus).keywords.tokenizer
+    segmenter = Links(corpus).segmenter
     for item in items_of(corpus.proposals[0]):
-        words = text.index_terms(item.body, tokenizer)[0]
+        words = field_terms([item.body], [segmenter.cut(item.body)])[0]
         plan = engine.plan(item.body)
         assert set(words) <= {t.term for t in plan.terms}
 

@@ -14,6 +14,7 @@ from pypinyin import lazy_pinyin
 
 from .keywords import Keywords
 from .model import Corpus, Meeting, Proposal
+from .segmenting import Segmenter
 
 RELATED_MAX = 3
 # A keyword more than this many proposals share is too common to find related proposals by, though
@@ -117,11 +118,13 @@ class Links:
     """Neighbours, related proposals and indexes for a whole corpus."""
 
     corpus: Corpus
-    keyword_cache: dict | None = None  # see `Keywords.cache`
+    segment_cache: dict | None = None  # see `Segmenter`
+    segmenter: Segmenter = field(init=False)
     keywords: Keywords = field(init=False)
 
     def __post_init__(self) -> None:
-        self.keywords = Keywords(self.corpus, self.keyword_cache)
+        self.segmenter = Segmenter(self.corpus, self.segment_cache)
+        self.keywords = Keywords(self.corpus, self.segmenter)
         self._related: dict[str, list[Related]] = {}
 
     @cached_property

@@ -100,11 +100,11 @@ class StagedSite:
 class ProposalsPlugin(BasePlugin[ProposalsConfig]):
     staged: StagedSite | None = None
     dirty = False
-    keyword_cache: dict | None = None
+    segment_cache: dict | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty  # a dirty build updates the old site in place: nothing to stage
-        self.keyword_cache = {}  # serve keeps this plugin: rebuilds segment only changed texts
+        self.segment_cache = {}  # serve keeps this plugin: rebuilds cut only changed texts
 
     @event_priority(100)  # first, so that every later reader of site_dir sees the stage
     def _stage_site(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -123,7 +123,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             raise PluginError(f"{count} error{'s' if count != 1 else ''} in "
                               f"{self.config.proposals_dir}/: nothing was built") from None
         self._check_permalinks(corpus)
-        self.links = Links(corpus, keyword_cache=self.keyword_cache)
+        self.links = Links(corpus, segment_cache=self.segment_cache)
         self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
         for name in ("site.css", "site.js"):
             extra = config.extra_css if name.endswith(".css") else config.extra_javascript

@@ -3,7 +3,7 @@
 Layout, under `search/cppcc/` (each file is fetched only when a query needs it)::
 
     manifest.json     counts, shard counts, ranking constants, suggestions (a few hundred bytes)
-    t/<k>.json        term shards: term -> [df_items, df_meta, p, i, impact, ...]
+    t/<k>.json        term shards: term -> [df_items, df_meta, dp, i + 1, impact, ...] (`encode`)
     u/<k>.json        one-character terms, for one-character queries
     py/<k>.json       pinyin shards: toneless pinyin -> a term (shard of the key's first 2 letters)
     t2s.json          traditional -> simplified, for the corpus's characters
@@ -16,11 +16,14 @@ is kept), so that a shard stays small however large the corpus grows.
 from __future__ import annotations
 
 import json
-from collections import Counter
+import operator
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..linking import Links, proposal_url
 from ..model import Proposal
+from ..parallel import cores, fork_map
+from ..segmenting import Cut, meta_texts
 from . import maps, ranking, text
 
 ROOT = "search/cppcc/"
@@ -49,86 +52,127 @@ def items_of(proposal: Proposal) -> list[Item]:
     return out
 
 
-def meta_text(proposal: Proposal) -> str:
-    s = proposal.speaker
-    return " ".join(filter(None, [proposal.title, proposal.topic, s.name, s.role, s.body, s.party]))
-
-
 def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _shard_count(sizes: int) -> int:
+def _shard_count(size: int) -> int:
     n = 1
-    while n * SHARD_BYTES < sizes:
+    while n * SHARD_BYTES < size:
         n *= 2
     return n
 
 
+def field_terms(texts: list[str], cuts: list[Cut]) -> tuple[Counter, Counter]:
+    """(terms, unigrams) of a field: bigrams, jieba words of 3+ characters and Latin words; and
+    single CJK characters."""
+    terms: Counter = Counter()
+    unigrams: Counter = Counter()
+    for t in texts:
+        normal = text.normalize(t)
+        runs = text.CJK_RUN.findall(normal)
+        unigrams.update("".join(runs))
+        for run in runs:
+            terms.update(map(operator.add, run, run[1:]))
+        terms.update(text.LATIN_RUN.findall(normal))
+    for cut in cuts:
+        terms.update({w: n for w, n in cut.words.items() if len(w) > 2})
+    return terms, unigrams
+
+
+def encode(postings: list[tuple[int, int, int]]) -> list[int]:
+    """A term's index entry from its (proposal, item, impact) postings in reading order: its
+    document frequencies, then the postings of its proposals (meta) and of its MAX_POSTINGS
+    items of highest impact, each as (proposal minus the one before, item plus one, impact), so
+    that the numbers of a common term are short; a meta posting's item, -1, is written 0."""
+    df_meta = sum(1 for _, i, _ in postings if i == ranking.META)
+    df_items = len(postings) - df_meta
+    if df_items > MAX_POSTINGS:
+        best = sorted((t for t in postings if t[1] != ranking.META), key=lambda t: (-t[2], t))
+        postings = sorted([t for t in postings if t[1] == ranking.META] + best[:MAX_POSTINGS])
+    out, last = [df_items, df_meta], 0
+    for p, i, w in postings:
+        out += (p - last, i + 1, w)
+        last = p
+    return out
+
+
+class _Bucket(dict):
+    """Term -> whether its hash falls in this bucket, computed once a term."""
+
+    def __init__(self, bucket: int, buckets: int):
+        super().__init__()
+        self.bucket, self.buckets = bucket, buckets
+
+    def __missing__(self, term: str) -> bool:
+        self[term] = keep = text.term_hash(term) % self.buckets == self.bucket
+        return keep
+
+
 class IndexBuilder:
-    """Collects the postings of every item and proposal, then writes shards."""
+    """Collects the postings of every item and proposal, then writes shards.
+
+    Terms are split into buckets by their hash, one bucket a core: each worker analyses every
+    document but keeps only the postings of its bucket's terms."""
 
     def __init__(self, links: Links):
         self.links = links
-        self.tokenizer = links.keywords.tokenizer  # shared: jieba's dictionary is loaded once
-        self.terms: dict[str, dict[tuple[int, int], int]] = {}
-        self.unigrams: dict[str, dict[tuple[int, int], int]] = {}
-        self.words: Counter = Counter()
-        self.chars: set[str] = set()
-
-    def _fields(self) -> list[tuple[tuple[int, int], dict[str, str]]]:
-        docs = []
-        for p, proposal in enumerate(self.links.corpus.proposals):
-            docs.append(((p, ranking.META), {"meta": meta_text(proposal)}))
-            docs += [((p, i), {"head": it.head, "body": it.body})
-                     for i, it in enumerate(items_of(proposal))]
-        return docs
-
-    def collect(self) -> None:
-        """Analyse every field once, then store each term's impact in each document."""
-        docs = []
-        for key, fields in self._fields():
-            analysed = {f: text.index_terms(t, self.tokenizer) for f, t in fields.items()}
-            lengths = {f: len(text.normalize(t)) for f, t in fields.items()}
-            docs.append((key, analysed, lengths))
-            for f, t in fields.items():
-                self.chars.update(text.normalize(t))
-                self.words.update(analysed[f][2])
-        avg = {}
+        self.segmenter = links.segmenter
+        proposals = links.corpus.proposals
+        self.docs: list[tuple[tuple[int, int], dict[str, list[str]]]] = []
+        for p, proposal in enumerate(proposals):
+            self.docs.append(((p, ranking.META), {"meta": meta_texts(proposal)}))
+            self.docs += [((p, i), {f: [t] for f, t in (("head", it.head), ("body", it.body)) if t})
+                          for i, it in enumerate(items_of(proposal))]
+        self.lengths = [{f: len(text.normalize(" ".join(ts))) for f, ts in fields.items()}
+                        for _, fields in self.docs]
+        self.avg = {}
         for f in ranking.FIELD_WEIGHTS:
-            seen = [lengths[f] for _, _, lengths in docs if f in lengths]
-            avg[f] = max(sum(seen) / max(len(seen), 1), 1.0)
-        for key, analysed, lengths in docs:
-            for slot, target in ((0, self.terms), (1, self.unigrams)):
-                tfs: dict[str, dict[str, int]] = {}
+            seen = [lengths[f] for lengths in self.lengths if f in lengths]
+            self.avg[f] = max(sum(seen) / max(len(seen), 1), 1.0)
+
+    def _bucket(self, job: tuple[int, int]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Entries of the terms and unigrams whose hash is `bucket` modulo `buckets`."""
+        bucket, buckets = job
+        cut = self.segmenter.cut
+        mine = _Bucket(bucket, buckets)
+        tables: tuple[defaultdict, defaultdict] = (defaultdict(list), defaultdict(list))
+        for ((p, i), fields), lengths in zip(self.docs, self.lengths):
+            analysed = {f: field_terms(ts, [cut(t) for t in ts]) for f, ts in fields.items()}
+            impacts: dict[tuple, int] = {}
+            for slot, table in enumerate(tables):
+                tfs: dict[str, tuple] = {}
                 for f, counters in analysed.items():
                     for term, n in counters[slot].items():
-                        tfs.setdefault(term, {})[f] = n
+                        if mine[term]:
+                            tfs[term] = (*tfs.get(term, ()), (f, n))
                 for term, by_field in tfs.items():
-                    target.setdefault(term, {})[key] = ranking.impact(by_field, lengths, avg)
+                    w = impacts.get(by_field)
+                    if w is None:
+                        w = impacts[by_field] = ranking.impact(dict(by_field), lengths, self.avg)
+                    table[term].append((p, i, w))
+        return tuple({term: encode(found) for term, found in table.items()} for table in tables)
 
-    def _shards(self, table: dict[str, dict[tuple[int, int], int]], prefix: str) -> dict[str, bytes]:
-        entries = {}
-        for term, docs in table.items():
-            df_meta = sum(1 for (_, i) in docs if i == ranking.META)
-            best = sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))
-            metas = [kv for kv in best if kv[0][1] == ranking.META]
-            kept = [kv for kv in best if kv[0][1] != ranking.META][:MAX_POSTINGS]
-            flat = [x for (p, i), w in sorted(metas + kept) for x in (p, i, w)]
-            entries[term] = [len(docs) - df_meta, df_meta, *flat]
-        count = _shard_count(sum(len(_json(v)) + len(t) * 3 + 4 for t, v in entries.items()))
-        shards: list[dict] = [{} for _ in range(count)]
-        for term, entry in entries.items():
-            shards[text.shard_of(term, count)][term] = entry
-        return {f"{ROOT}{prefix}/{k}.json": _json(s) for k, s in enumerate(shards)}
+    def _shards(self, entries: dict[str, list[int]], prefix: str) -> dict[str, bytes]:
+        """Shard files of `prefix`, as `_json` would write them, with each entry dumped once."""
+        dumped = {t: (json.dumps(t, ensure_ascii=False) + ":" +
+                      json.dumps(v, separators=(",", ":"))).encode() for t, v in entries.items()}
+        count = _shard_count(sum(len(d) + 1 for d in dumped.values()))
+        shards: list[list[bytes]] = [[] for _ in range(count)]
+        for term in sorted(dumped):
+            shards[text.shard_of(term, count)].append(dumped[term])
+        return {f"{ROOT}{prefix}/{k}.json": b"{" + b",".join(s) + b"}" for k, s in enumerate(shards)}
 
-    def _pinyin(self) -> tuple[int, dict[str, bytes]]:
+    def _pinyin(self, tables: tuple[dict, dict]) -> tuple[int, dict[str, bytes]]:
         # Pieces a pinyin query is read as: words, bigrams, then single characters.
-        words = Counter(self.words)
-        for table in (self.terms, self.unigrams):
-            for term, docs in table.items():
+        words: Counter = Counter()
+        for _, fields in self.docs:
+            for t in (t for ts in fields.values() for t in ts):
+                words.update(self.segmenter.cut(t).words)
+        for table in tables:
+            for term, entry in table.items():
                 if text.is_cjk(term) and len(term) <= 2 and term not in words:
-                    words[term] = len(docs)
+                    words[term] = entry[0] + entry[1]
         for proposal in self.links.corpus.proposals:
             s = proposal.speaker
             words.update(text.normalize(w) for w in (proposal.topic, s.name, s.body, s.party) if w)
@@ -152,14 +196,22 @@ class IndexBuilder:
         return out
 
     def files(self) -> dict[str, bytes]:
-        self.collect()
         corpus = self.links.corpus
-        files = self._shards(self.terms, "t")
-        files.update(self._shards(self.unigrams, "u"))
-        py_count, py_files = self._pinyin()
+        self.segmenter.prepare(corpus)  # jieba's cuts, before the workers fork
+        buckets = 1 << (cores().bit_length() - 1)  # a power of two: a bucket a core
+        parts = fork_map(self._bucket, [(b, buckets) for b in range(buckets)])
+        tables = tuple({term: e for part in parts for term, e in part[slot].items()}
+                       for slot in (0, 1))
+        files = self._shards(tables[0], "t")
+        files.update(self._shards(tables[1], "u"))
+        py_count, py_files = self._pinyin(tables)
         files.update(py_files)
         files.update(self._fragments())
-        files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(self.chars))
+        chars: set[str] = set()
+        for _, fields in self.docs:
+            for t in (t for ts in fields.values() for t in ts):
+                chars.update(text.normalize(t))
+        files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(chars))
         manifest = {
             "version": 1,
             "items": sum(len(items_of(p)) for p in corpus.proposals),

@@ -60,7 +60,7 @@ class QueryTerm:
 
 @dataclass
 class Postings:
-    """One term's postings as stored: true document frequencies, then (p, i, impact) triples."""
+    """One term's postings: true document frequencies, then (p, i, impact) triples."""
 
     df_items: int
     df_meta: int
@@ -68,8 +68,12 @@ class Postings:
 
     @classmethod
     def from_json(cls, data: list[int]) -> Postings:
-        flat = data[2:]
-        return cls(data[0], data[1], [tuple(flat[k:k + 3]) for k in range(0, len(flat), 3)])
+        """Decode an entry as `indexing.encode` writes it."""
+        triples, p = [], 0
+        for k in range(2, len(data), 3):
+            p += data[k]
+            triples.append((p, data[k + 1] - 1, data[k + 2]))
+        return cls(data[0], data[1], triples)
 
 
 @dataclass

@@ -157,8 +157,10 @@
       const found = postings.get(qt.term);
       if (!found) continue;
       const wItem = idf(found[0], manifest.items), wMeta = idf(found[1], manifest.proposals);
+      let p = 0;  // entries as indexing.encode writes them: (dp, i + 1, impact)
       for (let k = 2; k < found.length; k += 3) {
-        const p = found[k], i = found[k + 1], w = found[k + 2];
+        p += found[k];
+        const i = found[k + 1] - 1, w = found[k + 2];
         const a = i === META ? acc(metas, p) : acc(items, `${p}:${i}`);
         a.score += (i === META ? wMeta * metaWeight : wItem) * w / scale;
         for (let c = qt.start; c < qt.end; c++) a.covered.add(c);

@@ -1,0 +1,128 @@
+"""Cut every text of the corpus into words, once, for the keywords and for the search index.
+
+Each text is normalised (NFKC, lower case, as the search index and the browser's queries are) and
+cut by jieba once, without its HMM: only dictionary words and the proposals' own terms (quoted
+words, topics), never guessed ones. From that one cut, the keywords take the nouns (tagged by
+jieba's dictionary) and the search index takes the words with their dictionary sub-words, exactly
+as jieba's `cut_for_search` would give them. Many texts are cut on every core; a cache kept by the
+caller across rebuilds means that `mkdocs serve` cuts only the texts that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import jieba
+import jieba.posseg
+
+from .model import Corpus, Proposal
+from .parallel import fork_map
+from .search.text import MAX_WORD, is_cjk, normalize
+
+jieba.setLogLevel(logging.WARNING)
+
+QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{2,8})”")
+NOUN_TAGS = frozenset(("n", "nz", "vn", "nt", "nl", "l", "i"))
+# From this many texts to cut, jieba (about 5 ms a proposal) runs on every core.
+PARALLEL_MIN = 256
+
+
+def user_terms(corpus: Corpus) -> list[str]:
+    """Terms the proposals themselves mark as terms: quoted words and topics."""
+    terms = {p.topic for p in corpus.proposals if QUOTED_TERM.fullmatch(f"“{p.topic}”")}
+    for proposal in corpus.proposals:
+        terms.update(QUOTED_TERM.findall(proposal.title + proposal.speaker_text))
+    return sorted(terms)
+
+
+def meta_texts(proposal: Proposal) -> list[str]:
+    """What a proposal is called and who spoke: title, topic and speaker."""
+    s = proposal.speaker
+    return [t for t in (proposal.title, proposal.topic, s.name, s.role, s.body, s.party) if t]
+
+
+def item_texts(proposal: Proposal) -> Iterator[str]:
+    """The speaker's texts in reading order: each passage, each recommendation's headline and body."""
+    for item in proposal.items():
+        if hasattr(item, "headline"):
+            yield item.headline
+            if item.body:
+                yield item.body
+        else:
+            yield item.text
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The words of one text."""
+
+    nouns: dict[str, int]  # noun -> count, in order of first occurrence
+    words: dict[str, int]  # search words: CJK words of 2 to MAX_WORD characters, with sub-words
+
+
+class Segmenter:
+    """Cuts texts with a private jieba tokenizer that knows the corpus's own terms.
+
+    `cache` (optional, kept by the caller across rebuilds) maps a dictionary's fingerprint to the
+    cuts made with it, by text."""
+
+    def __init__(self, corpus: Corpus, cache: dict | None = None):
+        self.terms = user_terms(corpus)
+        fingerprint = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()
+        cache = cache if cache is not None else {}
+        for stale in set(cache) - {fingerprint}:  # cut with another dictionary
+            del cache[stale]
+        self.cuts: dict[str, Cut] = cache.setdefault(fingerprint, {})
+
+    @cached_property
+    def tokenizer(self) -> jieba.Tokenizer:
+        tokenizer = jieba.Tokenizer()
+        for term in self.terms:
+            tokenizer.add_word(term)
+        return tokenizer
+
+    @cached_property
+    def tags(self) -> dict[str, str]:
+        """Word -> part of speech, from jieba's dictionary; the corpus's own terms are nouns."""
+        tags = jieba.posseg.POSTokenizer(self.tokenizer).word_tag_tab
+        return {**tags, **dict.fromkeys(self.terms, "nz")}
+
+    def _cut(self, text: str) -> Cut:
+        nouns: dict[str, int] = {}
+        words: dict[str, int] = {}
+        freq, tags = self.tokenizer.FREQ, self.tags
+        for word in self.tokenizer.cut(normalize(text), HMM=False):
+            if len(word) >= 2 and tags.get(word) in NOUN_TAGS:
+                nouns[word] = nouns.get(word, 0) + 1
+            if len(word) < 2 or not is_cjk(word):
+                continue
+            # jieba's cut_for_search: a long word's dictionary 2- and 3-grams, then the word
+            grams = [word[i:i + n] for n in (2, 3) if len(word) > n
+                     for i in range(len(word) - n + 1)]
+            for w in [g for g in grams if freq.get(g)] + [word]:
+                if len(w) <= MAX_WORD:
+                    words[w] = words.get(w, 0) + 1
+        return Cut(nouns, words)
+
+    def prepare(self, corpus: Corpus) -> None:
+        """Cut every text of the corpus not cut yet (on every core when there are many), and
+        forget the cuts of texts the corpus no longer has."""
+        texts = {t for p in corpus.proposals for t in (*meta_texts(p), *item_texts(p))}
+        for stale in self.cuts.keys() - texts:
+            del self.cuts[stale]
+        todo = sorted(texts - self.cuts.keys())
+        if len(todo) >= PARALLEL_MIN:
+            self.tokenizer.initialize()  # load the dictionaries once, before forking
+            self.tags  # noqa: B018
+        self.cuts.update(zip(todo, fork_map(self._cut, todo, min_inputs=PARALLEL_MIN,
+                                            chunksize=64)))
+
+    def cut(self, text: str) -> Cut:
+        if text not in self.cuts:
+            self.cuts[text] = self._cut(text)
+        return self.cuts[text]
