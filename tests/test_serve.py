@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,11 @@ def wait_for(url: str, server: subprocess.Popen, log: Path, until) -> str:
     if body is None:
         pytest.fail(f"{url} did not show the change within {DEADLINE} s:\n{log.read_text()}")
     return body
+
+
+def served(body: str) -> str:
+    """A served page without the build number that serve's live-reload script carries."""
+    return re.sub(r"livereload\(\d+, \d+\)", "livereload()", body)
 
 
 @pytest.fixture
@@ -46,3 +52,29 @@ def test_serve_rebuilds_when_a_proposal_changes(project, tmp_path):
         assert after not in page
         yaml_file.write_text(source.replace(before, after), encoding="utf-8")
         wait_for(url, server, log, lambda body: after in body)
+
+
+def test_serve_shows_an_edit_on_every_page_it_reaches(project, tmp_path):
+    """Serve renders again only the pages whose inputs changed: a changed title must still reach
+    the neighbour's pager, and a changed config every page."""
+    yaml_file = project / "proposals" / "rule-of-law.yaml"
+    old_title = "关于进一步做优做强法治政府建设辽源样板的建议"
+    new_title = "关于进一步做优做强法治政府建设辽源样板的建议(改)"
+    source = yaml_file.read_text(encoding="utf-8")
+    config = project / "mkdocs.yml"
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project / "mkdocs.yml", log) as (base, server):
+        neighbour, other = base + "vocational-education/", base + "primary-healthcare/"
+        assert f"上一篇:{old_title}" in wait_for(neighbour, server, log, lambda body: True)
+        unchanged = served(wait_for(other, server, log, lambda body: True))
+        yaml_file.write_text(source.replace(f"title: {old_title}", f"title: {new_title}"),
+                             encoding="utf-8")
+        wait_for(neighbour, server, log, lambda body: f"上一篇:{new_title}" in body)
+        assert served(wait_for(other, server, log, lambda body: True)) == unchanged
+        # the search index follows a moment later (built after the pages are served)
+        wait_for(base + "search/cppcc/p/0.json", server, log, lambda body: new_title in body)
+
+        marker = "本站照录原文(测试改动)"
+        config.write_text(config.read_text(encoding="utf-8").replace("本站照录原文", marker),
+                          encoding="utf-8")
+        wait_for(other, server, log, lambda body: marker in body)

@@ -7,15 +7,17 @@ corpus.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
 import jieba.analyse
 
 from .model import Corpus, Proposal
-from .search.text import normalize
+from .parallel import fork_map
 from .segmenting import Segmenter, item_texts
 
 # Words every proposal of a 政协 uses: they say nothing about what a proposal is about.
@@ -26,6 +28,12 @@ PER_PROPOSAL = 8
 CANDIDATES = 40
 
 
+@functools.cache
+def _jieba_tfidf() -> jieba.analyse.TFIDF:
+    """jieba's IDF table and stop words: read once a process (`mkdocs serve` rebuilds often)."""
+    return jieba.analyse.TFIDF()
+
+
 @dataclass
 class Keywords:
     """Keyword lists of every proposal, strongest first."""
@@ -33,13 +41,14 @@ class Keywords:
     corpus: Corpus
     segmenter: Segmenter
 
-    @cached_property
+    @property
     def tfidf(self) -> jieba.analyse.TFIDF:
-        return jieba.analyse.TFIDF()  # jieba's IDF table and stop words
+        return _jieba_tfidf()
 
-    def _extract(self, proposal: Proposal) -> list[tuple[str, float]]:
+    def _extract(self, proposal: Proposal) -> tuple[list[tuple[str, float]], list[str]]:
         """The TF-IDF candidates of `jieba.analyse.extract_tags(topK=40, withWeight=True)`,
-        without the generic words: nouns by their share of the nouns, times jieba's IDF."""
+        without the generic words: nouns by their share of the nouns, times jieba's IDF; and all
+        of the proposal's nouns."""
         freq: dict[str, int] = {}
         for text in (proposal.title, *item_texts(proposal)):
             for word, n in self.segmenter.cut(text).nouns.items():
@@ -49,25 +58,31 @@ class Keywords:
         idf, median = self.tfidf.idf_freq, self.tfidf.median_idf
         weights = sorted(((w, n * idf.get(w, median) / total) for w, n in freq.items()),
                          key=lambda kv: -kv[1])  # stable: ties in order of first occurrence
-        return [(word, weight) for word, weight in weights[:CANDIDATES] if word not in GENERIC]
+        found = [(word, weight) for word, weight in weights[:CANDIDATES] if word not in GENERIC]
+        return found, list(freq)
+
+    @cached_property
+    def _extracted(self) -> list[tuple[list[tuple[str, float]], list[str]]]:
+        self.segmenter.prepare(self.corpus)
+        self.tfidf  # noqa: B018 - loaded once, before forking
+        return fork_map(self._extract, self.corpus.proposals, chunksize=64)
 
     @cached_property
     def candidates(self) -> dict[str, list[tuple[str, float]]]:
         """Per proposal slug: its TF-IDF candidates."""
-        self.segmenter.prepare(self.corpus)
-        return {p.slug: self._extract(p) for p in self.corpus.proposals}
+        return {p.slug: found for p, (found, _) in zip(self.corpus.proposals, self._extracted)}
 
     @cached_property
     def scores(self) -> dict[str, dict[str, float]]:
         """Per proposal slug: candidate keyword -> score, strongest first, ties by word."""
-        texts = [normalize(p.title + p.speaker_text) for p in self.corpus.proposals]
-        words = {word for found in self.candidates.values() for word, _ in found}
-        df = document_frequency(words, texts)
+        df: Counter = Counter()  # in how many proposals a noun occurs
+        for _, nouns in self._extracted:
+            df.update(nouns)
+        n = len(self.corpus.proposals)
         out = {}
         for slug, found in self.candidates.items():
             # A word found in every proposal tells them apart least, but still relates them.
-            scored = {word: weight * math.log(1 + len(texts) / max(df[word], 1))
-                      for word, weight in found}
+            scored = {word: weight * math.log(1 + n / df[word]) for word, weight in found}
             out[slug] = dict(sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
@@ -80,25 +95,3 @@ class Keywords:
         sa, sb = self.scores[a.slug], self.scores[b.slug]
         common = [(w, min(sa[w], sb[w])) for w in sa if w in sb]
         return sorted(common, key=lambda kv: (-kv[1], kv[0]))
-
-
-def document_frequency(words: set[str], texts: list[str]) -> dict[str, int]:
-    """Per word: in how many texts it occurs (as a substring), by one walk of a trie per text."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = word  # characters are never empty: "" marks the end of a word
-    df = dict.fromkeys(words, 0)
-    for text in texts:
-        found = set()
-        for start, char in enumerate(text):
-            node, end = trie.get(char), start + 1
-            while node:
-                if "" in node:
-                    found.add(node[""])
-                node, end = (node.get(text[end]) if end < len(text) else None), end + 1
-        for word in found:
-            df[word] += 1
-    return df

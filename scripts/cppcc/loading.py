@@ -7,6 +7,7 @@ together as `LoadError`, each naming the file, the line and the key path.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -80,12 +81,20 @@ def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
 
 
 def _read(
-    model: type[M], path: Path, display: str
+    model: type[M], path: Path, display: str, cache: dict | None = None, previous: dict | None = None
 ) -> tuple[Document, M | None, list[Issue]]:
     try:
         data = path.read_bytes()
     except OSError as error:
         return Document(display, None), None, [Issue(display, 1, "", f"cannot be read: {error}")]
+    if cache is None:
+        return _parse(model, data, display)
+    key = (model.__name__, display, hashlib.sha256(data).digest())
+    cache[key] = (previous or {}).get(key) or _parse(model, data, display)
+    return cache[key]
+
+
+def _parse(model: type[M], data: bytes, display: str) -> tuple[Document, M | None, list[Issue]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -162,8 +171,12 @@ def _slug_aliases(proposals: list[tuple[Document, Proposal]]) -> list[Issue]:
     return issues
 
 
-def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus:
-    """Read, validate and cross-reference every file; raise `LoadError` listing all problems."""
+def load_corpus(proposals_dir: Path, display_root: Path | None = None,
+                cache: dict | None = None) -> Corpus:
+    """Read, validate and cross-reference every file; raise `LoadError` listing all problems.
+
+    `cache` (optional, kept by the caller across rebuilds) holds each file's parse by its
+    contents, so that `mkdocs serve` parses only the files that changed."""
     proposals_dir = Path(proposals_dir)
     root = display_root or proposals_dir.parent
 
@@ -173,12 +186,15 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus
         except ValueError:
             return path.as_posix()
 
+    previous = cache.copy() if cache is not None else None
+    if cache is not None:  # keep only the files read this time
+        cache.clear()
     if not proposals_dir.is_dir():
         raise LoadError([Issue(display(proposals_dir), 1, "", "must be an existing directory")])
     issues: list[Issue] = []
     meetings: list[tuple[Document, Meeting]] = []
     for path in sorted((proposals_dir / MEETINGS_DIR).glob("*.yaml")):
-        doc, meeting, found = _read(Meeting, path, display(path))
+        doc, meeting, found = _read(Meeting, path, display(path), cache, previous)
         issues += found
         if meeting:
             meetings.append((doc, meeting))
@@ -188,7 +204,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None) -> Corpus
 
     proposals: list[tuple[Document, Proposal]] = []
     for path in sorted(proposals_dir.glob("*.yaml")):
-        doc, proposal, found = _read(Proposal, path, display(path))
+        doc, proposal, found = _read(Proposal, path, display(path), cache, previous)
         issues += found
         if proposal:
             proposals.append((doc, proposal))

@@ -15,6 +15,8 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+MANY = 256  # inputs from which a pool (about 0.1 s to start) pays off
+
 # What forked workers run: set just before a pool forks, cleared afterwards.
 _JOB: tuple[Callable, Sequence] | None = None
 
@@ -25,17 +27,23 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _call(i: int):
     func, inputs = _JOB
     return func(inputs[i])
 
 
-def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, min_inputs: int = 2,
+def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, parallel: bool | None = None,
              chunksize: int = 1) -> list[R]:
-    """[func(x) for x in inputs], in order, on every core once there are `min_inputs` inputs."""
+    """[func(x) for x in inputs], in order; on every core if `parallel` (by default: for MANY
+    inputs or more)."""
     workers = min(cores(), len(inputs))
-    if len(inputs) < min_inputs or workers < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():
+    if parallel is None:
+        parallel = len(inputs) >= MANY
+    if not parallel or workers < 2 or not can_fork():
         return [func(x) for x in inputs]
     global _JOB
     _JOB = (func, inputs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 
 import yaml
@@ -26,6 +27,7 @@ from .linking import (
     relative,
 )
 from .model import Meeting, Note, Passage, Proposal, Recommendation
+from .parallel import fork_map
 
 SCHEMA_URL = "schema/proposal.schema.json"
 
@@ -308,14 +310,10 @@ def home_page(links: Links) -> Page:
     return Page("", latest.headline, _document(latest.headline, blocks))
 
 
-def meeting_pages(links: Links, meeting: Meeting) -> list[Page]:
-    """The meeting's index: its proposals' cards, `INDEX_PAGE_SIZE` to a page."""
-    out = []
-    for index in links.meeting_pages(meeting):
-        title = _paged_title(meeting.title, index)
-        out.append(Page(index.url, title, _document(title, _meeting_blocks(links, index.url,
-                                                                             meeting, index))))
-    return out
+def _meeting_page(links: Links, meeting: Meeting, index: IndexPage) -> Page:
+    """A page of the meeting's index: its proposals' cards, `INDEX_PAGE_SIZE` to a page."""
+    title = _paged_title(meeting.title, index)
+    return Page(index.url, title, _document(title, _meeting_blocks(links, index.url, meeting, index)))
 
 
 def _heading(anchor: str, name: str, index: IndexPage, first_url: str) -> str:
@@ -327,10 +325,6 @@ def _heading(anchor: str, name: str, index: IndexPage, first_url: str) -> str:
 
 def _paged_title(title: str, index: IndexPage) -> str:
     return title + (f"(第 {index.number} 页)" if index.number > 1 else "")
-
-
-def parties_pages(links: Links) -> list[Page]:
-    return [_parties_page(links, index) for index in links.affiliation_pages]
 
 
 def _parties_page(links: Links, index: IndexPage) -> Page:
@@ -354,10 +348,6 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
     return found
 
 
-def keywords_pages(links: Links) -> list[Page]:
-    return [_keywords_page(links, index) for index in links.keyword_pages]
-
-
 def _keywords_page(links: Links, index: IndexPage) -> Page:
     url, title, groups = index.url, _paged_title("按关键词浏览", index), index.groups
     chips = "".join(f'<li><a class="md-tag" href="#{links.keyword_anchor[w]}">{esc(w)}</a></li>'
@@ -376,8 +366,13 @@ def _keywords_page(links: Links, index: IndexPage) -> Page:
 
 
 def all_pages(links: Links) -> list[Page]:
+    """Every page; each is made on its own, on every core, once what they share is known."""
     corpus = links.corpus
-    pages = [home_page(links), *parties_pages(links), *keywords_pages(links)]
-    pages += [page for m in corpus.meetings for page in meeting_pages(links, m)]
-    pages += [ProposalRenderer(links, p).page() for p in corpus.proposals]
-    return pages
+    links.compute_shared()
+    jobs = [partial(home_page, links)]
+    jobs += [partial(_parties_page, links, index) for index in links.affiliation_pages]
+    jobs += [partial(_keywords_page, links, index) for index in links.keyword_pages]
+    jobs += [partial(_meeting_page, links, m, index)
+             for m in corpus.meetings for index in links.meeting_pages(m)]
+    jobs += [ProposalRenderer(links, p).page for p in corpus.proposals]
+    return fork_map(lambda job: job(), jobs, chunksize=64)

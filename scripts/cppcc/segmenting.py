@@ -21,15 +21,13 @@ import jieba
 import jieba.posseg
 
 from .model import Corpus, Proposal
-from .parallel import fork_map
+from .parallel import MANY, fork_map
 from .search.text import MAX_WORD, is_cjk, normalize
 
 jieba.setLogLevel(logging.WARNING)
 
 QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{2,8})”")
 NOUN_TAGS = frozenset(("n", "nz", "vn", "nt", "nl", "l", "i"))
-# From this many texts to cut, jieba (about 5 ms a proposal) runs on every core.
-PARALLEL_MIN = 256
 
 
 def user_terms(corpus: Corpus) -> list[str]:
@@ -65,25 +63,20 @@ class Cut:
     words: dict[str, int]  # search words: CJK words of 2 to MAX_WORD characters, with sub-words
 
 
-class Segmenter:
-    """Cuts texts with a private jieba tokenizer that knows the corpus's own terms.
+@dataclass
+class _Dictionary:
+    """A jieba tokenizer that knows the corpus's own terms, its part-of-speech table, and the
+    cuts made with it."""
 
-    `cache` (optional, kept by the caller across rebuilds) maps a dictionary's fingerprint to the
-    cuts made with it, by text."""
-
-    def __init__(self, corpus: Corpus, cache: dict | None = None):
-        self.terms = user_terms(corpus)
-        fingerprint = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()
-        cache = cache if cache is not None else {}
-        for stale in set(cache) - {fingerprint}:  # cut with another dictionary
-            del cache[stale]
-        self.cuts: dict[str, Cut] = cache.setdefault(fingerprint, {})
+    terms: list[str]
+    cuts: dict[str, Cut]
 
     @cached_property
     def tokenizer(self) -> jieba.Tokenizer:
         tokenizer = jieba.Tokenizer()
         for term in self.terms:
             tokenizer.add_word(term)
+        tokenizer.initialize()
         return tokenizer
 
     @cached_property
@@ -92,11 +85,27 @@ class Segmenter:
         tags = jieba.posseg.POSTokenizer(self.tokenizer).word_tag_tab
         return {**tags, **dict.fromkeys(self.terms, "nz")}
 
+
+class Segmenter:
+    """Cuts texts with a private jieba tokenizer that knows the corpus's own terms.
+
+    `cache` (optional, kept by the caller across rebuilds) keeps the tokenizer (a second to load)
+    and its cuts, by the corpus's own terms."""
+
+    def __init__(self, corpus: Corpus, cache: dict | None = None):
+        terms = user_terms(corpus)
+        fingerprint = hashlib.sha256("\n".join(terms).encode()).hexdigest()
+        cache = cache if cache is not None else {}
+        for stale in set(cache) - {fingerprint}:  # another dictionary
+            del cache[stale]
+        self.dictionary: _Dictionary = cache.setdefault(fingerprint, _Dictionary(terms, {}))
+        self.cuts = self.dictionary.cuts
+
     def _cut(self, text: str) -> Cut:
         nouns: dict[str, int] = {}
         words: dict[str, int] = {}
-        freq, tags = self.tokenizer.FREQ, self.tags
-        for word in self.tokenizer.cut(normalize(text), HMM=False):
+        tokenizer, tags = self.dictionary.tokenizer, self.dictionary.tags
+        for word in tokenizer.cut(normalize(text), HMM=False):
             if len(word) >= 2 and tags.get(word) in NOUN_TAGS:
                 nouns[word] = nouns.get(word, 0) + 1
             if len(word) < 2 or not is_cjk(word):
@@ -104,7 +113,7 @@ class Segmenter:
             # jieba's cut_for_search: a long word's dictionary 2- and 3-grams, then the word
             grams = [word[i:i + n] for n in (2, 3) if len(word) > n
                      for i in range(len(word) - n + 1)]
-            for w in [g for g in grams if freq.get(g)] + [word]:
+            for w in [g for g in grams if tokenizer.FREQ.get(g)] + [word]:
                 if len(w) <= MAX_WORD:
                     words[w] = words.get(w, 0) + 1
         return Cut(nouns, words)
@@ -116,11 +125,9 @@ class Segmenter:
         for stale in self.cuts.keys() - texts:
             del self.cuts[stale]
         todo = sorted(texts - self.cuts.keys())
-        if len(todo) >= PARALLEL_MIN:
-            self.tokenizer.initialize()  # load the dictionaries once, before forking
-            self.tags  # noqa: B018
-        self.cuts.update(zip(todo, fork_map(self._cut, todo, min_inputs=PARALLEL_MIN,
-                                            chunksize=64)))
+        if len(todo) >= MANY:  # load the dictionaries once, before forking
+            self.dictionary.tags  # noqa: B018
+        self.cuts.update(zip(todo, fork_map(self._cut, todo, chunksize=64)))
 
     def cut(self, text: str) -> Cut:
         if text not in self.cuts:

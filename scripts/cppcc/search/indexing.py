@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..linking import Links, proposal_url
 from ..model import Proposal
-from ..parallel import cores, fork_map
+from ..parallel import MANY, cores, fork_map
 from ..segmenting import Cut, meta_texts
 from . import maps, ranking, text
 
@@ -195,11 +195,12 @@ class IndexBuilder:
             })
         return out
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, parallel: bool | None = None) -> dict[str, bytes]:
         corpus = self.links.corpus
         self.segmenter.prepare(corpus)  # jieba's cuts, before the workers fork
         buckets = 1 << (cores().bit_length() - 1)  # a power of two: a bucket a core
-        parts = fork_map(self._bucket, [(b, buckets) for b in range(buckets)])
+        parallel = len(self.docs) >= MANY if parallel is None else parallel
+        parts = fork_map(self._bucket, [(b, buckets) for b in range(buckets)], parallel=parallel)
         tables = tuple({term: e for part in parts for term, e in part[slot].items()}
                        for slot in (0, 1))
         files = self._shards(tables[0], "t")
@@ -233,7 +234,8 @@ def _suggestions(proposals: list[Proposal]) -> list[str]:
     return sorted(counts, key=lambda t: -counts[t])[:SUGGESTIONS]
 
 
-def build_index(links: Links) -> dict[str, bytes]:
-    """Every file of the search index, by its path relative to the site root."""
-    return IndexBuilder(links).files()
+def build_index(links: Links, *, parallel: bool | None = None) -> dict[str, bytes]:
+    """Every file of the search index, by its path relative to the site root; on every core if
+    `parallel` (by default for a large corpus)."""
+    return IndexBuilder(links).files(parallel)
 

@@ -7,6 +7,7 @@ corpus has the word. The browser loads them lazily.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from importlib import resources
 
@@ -32,6 +33,7 @@ def t2s_map(corpus_chars: set[str]) -> dict[str, str]:
             if s in corpus_chars and t not in corpus_chars and len(t) == 1 and len(s) == 1}
 
 
+@functools.cache  # a word's pinyin (~60 µs) is asked for again on every rebuild of `mkdocs serve`
 def pinyin_key(word: str) -> str:
     """Toneless pinyin of a word, syllables joined: 老字号 -> laozihao."""
     return "".join(lazy_pinyin(word, v_to_u=False, errors="ignore")).lower()

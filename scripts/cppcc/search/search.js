@@ -33,7 +33,7 @@
   const MAX_WORD = 8;
   const MAX_KEY = 6 * MAX_WORD;
   const META = -1;
-  const FIRST_GROUPS = 5;  // groups drawn before the rest are fetched
+  const PAGE_GROUPS = 10;  // groups drawn at a time: each costs one fetch of p/<n>.json
   const SHOWN_ITEMS = 3;   // items of a group shown before "more"
   const SNIPPET = 110;     // characters of a snippet
 
@@ -317,10 +317,69 @@
     return li;
   }
 
-  /* Drawing: the latest query wins */
+  /* Drawing: the latest query wins. A common query matches thousands of proposals, each a fetch:
+   * draw a page of groups, and the next only when the reader reaches the end of the list, by
+   * scrolling (the sentinel comes into view) or with its button (for readers who do not scroll). */
   let latest = 0;
+  let pager = null;  // the observer of the current list's sentinel
+  const scroller = result.closest(".md-search__scrollwrap");
+  const STOPS = ":not(details) > [href], summary, details[open] [href]";  // Material's arrow stops
+
+  function paging(rest, draw, ticket) {
+    const li = el("li", "cppcc-search-more");
+    const button = el("button", "cppcc-search-more__button");
+    button.type = "button";
+    li.append(button);
+    const label = () => { button.textContent = `显示更多结果(还有 ${rest.length} 条建议)`; };
+    label();
+    let busy = false;
+    const next = async () => {
+      if (busy || ticket !== latest) return;  // one page at a time; nothing for an old query
+      busy = true;
+      const groups = await draw(rest.splice(0, PAGE_GROUPS));
+      busy = false;
+      if (ticket !== latest) return;
+      li.before(...groups);
+      if (document.activeElement === button) groups[0].querySelector("[href]").focus();
+      if (!rest.length) {
+        observer.disconnect();
+        li.remove();
+        return;
+      }
+      label();
+      // The sentinel may still be in view (a tall screen): observing it again reports it anew
+      observer.unobserve(li);
+      observer.observe(li);
+    };
+    const more = () => next().catch(fail);
+    // A reader moving over the results with the keys reads in order: the list grows under them
+    // only by the button, which takes them on to the first result of the new page
+    const observer = new IntersectionObserver((entries) => {
+      if (entries[entries.length - 1].isIntersecting && !list.contains(document.activeElement))
+        more();
+    }, { root: scroller });
+    observer.observe(li);
+    button.addEventListener("click", more);
+    // Material sends every other key to the search box, Space too: let Space press the button
+    button.addEventListener("keydown", (e) => { if (e.key === " ") e.stopPropagation(); });
+    pager = observer;
+    return li;
+  }
+
+  // Material's arrow keys move over links and summaries only: from the last, on to the button
+  list.addEventListener("keydown", (e) => {
+    const button = list.querySelector(".cppcc-search-more__button");
+    const stops = result.querySelectorAll(STOPS);
+    if (e.key !== "ArrowDown" || !button || e.target !== stops[stops.length - 1]) return;
+    e.preventDefault();
+    e.stopPropagation();
+    button.focus();
+  });
+
   async function run() {
     const ticket = ++latest;
+    if (pager) pager.disconnect();
+    pager = null;
     const query = input.value;
     if (!query.trim()) {
       list.replaceChildren();
@@ -341,26 +400,26 @@
       return slice.map((pr, k) =>
         renderGroup(frags[k], groups.get(pr), terms, (i) => rankOf.get(`${pr}:${i}`)));
     };
-    const first = await draw(order.slice(0, FIRST_GROUPS));
+    const first = await draw(order.slice(0, PAGE_GROUPS));
     if (ticket !== latest) return;
     meta.textContent = hits.length === 0 ? translate("search.result.none")
       : hits.length === 1 ? translate("search.result.one")
       : translate("search.result.other", hits.length);
     if (partial && hits.length) meta.textContent = `没有完全匹配的结果,以下 ${hits.length} 条部分匹配`;
     list.replaceChildren(...first);
+    if (scroller) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
     if (!hits.length) list.replaceChildren(await renderEmpty(query, p.query, manifest));
-    if (order.length > FIRST_GROUPS) {
-      const rest = await draw(order.slice(FIRST_GROUPS));
-      if (ticket === latest) list.append(...rest);
-    }
+    if (order.length > PAGE_GROUPS) list.append(paging(order.slice(PAGE_GROUPS), draw, ticket));
     result.dispatchEvent(new CustomEvent("cppcc:search-drawn", { bubbles: true }));
   }
 
+  function fail(error) {
+    meta.textContent = "搜索暂不可用";
+    console.error(error);
+  }
+
   function schedule() {
-    run().catch((error) => {
-      meta.textContent = "搜索暂不可用";
-      console.error(error);
-    });
+    run().catch(fail);
   }
 
   input.addEventListener("input", schedule);
