@@ -22,12 +22,13 @@ from jinja2 import ChoiceLoader, DictLoader
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from material import __version__ as material_version
+from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
@@ -35,7 +36,7 @@ from mkdocs.utils import CountHandler
 from . import exports, permalinks, search
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
-from .parallel import can_fork
+from .parallel import can_fork, fork_map
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
 from .search.indexing import ROOT as INDEX_ROOT
@@ -44,11 +45,14 @@ from .search.indexing import build_index
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
 ASSETS = "assets/cppcc/"
+PRINTED = "cppcc-printed-page.html"  # a template that prints a page's finished output as it is
 
 
 class ProposalsConfig(Config):
     proposals_dir = c.Type(str, default="proposals")
     search = c.Type(bool, default=True)  # our search (cppcc.search) in Material's search box
+    # render our pages through the theme on every core before MkDocs' one-page-at-a-time loop
+    prerender = c.Type(bool, default=True)
 
 
 def _toc_tokens(entries: list[TocEntry]) -> list[dict]:
@@ -109,13 +113,11 @@ class StagedSite:
 class RenderCache:
     """`mkdocs serve` only: one of our pages whose inputs have not changed since the previous
     build is not rendered by the theme again (~2.5 ms a page); it prints its previous output
-    through TEMPLATE.
+    through PRINTED.
 
     A page's inputs are its own (our `Page`: front matter, HTML and table of contents) and what
     the theme shows on every page alike: the config file, every file under `docs/` (the theme
     overrides among them), the theme's version and the site URL."""
-
-    TEMPLATE = "cppcc-cached-page.html"  # prints the previous output, which the page carries
 
     def __init__(self):
         self.outputs: dict[str, tuple[str, str]] = {}  # src_uri -> (key, output)
@@ -254,12 +256,37 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
                 files.append(File.generated(config, ASSETS + "search/" + name, content=content))
         return files
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["cppcc_with_search_worker"] = with_search_worker
-        if self.render_cache:
-            env.loader = ChoiceLoader([DictLoader({RenderCache.TEMPLATE: "{{ page.content }}"}),
-                                       env.loader])
+        env.loader = ChoiceLoader([DictLoader({PRINTED: "{{ page.content }}"}), env.loader])
+        if self.config.prerender and not self.render_cache:
+            self._prerender(env, config, files)
         return env
+
+    def _prerender(self, env, config: MkDocsConfig, files: Files) -> None:
+        """Theme our pages (nearly all of a large site) on every core, as MkDocs' own loop would:
+        its template context, its `page_context` event, the page's template; MkDocs then prints
+        each output through PRINTED (and sends its `page_context` and `post_page` events)."""
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [f.page for f in doc_files if f.page and f.src_uri in self.pages]
+
+        def render(page: MkDocsPage) -> str:
+            config._current_page, page.active = page, True
+            try:
+                context = get_context(self.nav, doc_files, config, page)
+                template = env.get_template(page.meta.get("template", "main.html"))
+                context = config.plugins.on_page_context(context, page=page, config=config,
+                                                         nav=self.nav)
+                return template.render(context)
+            finally:
+                config._current_page, page.active = None, False
+
+        for page, output in zip(pages, fork_map(render, pages, chunksize=32)):
+            page.content, page.meta["template"] = output, PRINTED
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig,
                          files: Files) -> str:
@@ -273,7 +300,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         ours = self.pages.get(page.file.src_uri)
         previous = self.render_cache.lookup(ours) if ours and self.render_cache else None
         if previous is not None:  # the page's content is then its whole previous output
-            page.meta["template"] = RenderCache.TEMPLATE
+            page.meta["template"] = PRINTED
             return previous
         if ours and ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))

@@ -80,6 +80,12 @@ def field_terms(texts: list[str], cuts: list[Cut]) -> tuple[Counter, Counter]:
     return terms, unigrams
 
 
+def _dump(term: str, entry: list[int]) -> bytes:
+    """`"term":[...]`, as `_json` writes a shard's key and value."""
+    return (json.dumps(term, ensure_ascii=False) + ":" +
+            json.dumps(entry, separators=(",", ":"))).encode()
+
+
 def encode(postings: list[tuple[int, int, int]]) -> list[int]:
     """A term's index entry from its (proposal, item, impact) postings in reading order: its
     document frequencies, then the postings of its proposals (meta) and of its MAX_POSTINGS
@@ -131,8 +137,10 @@ class IndexBuilder:
             seen = [lengths[f] for lengths in self.lengths if f in lengths]
             self.avg[f] = max(sum(seen) / max(len(seen), 1), 1.0)
 
-    def _bucket(self, job: tuple[int, int]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        """Entries of the terms and unigrams whose hash is `bucket` modulo `buckets`."""
+    def _bucket(self, job: tuple[int, int]) -> tuple[dict[str, bytes], dict[str, bytes],
+                                                      dict[str, int]]:
+        """The dumped entries of the terms and of the unigrams whose hash is `bucket` modulo
+        `buckets`, and the document frequencies of those of one or two CJK characters."""
         bucket, buckets = job
         cut = self.segmenter.cut
         mine = _Bucket(bucket, buckets)
@@ -141,38 +149,46 @@ class IndexBuilder:
             analysed = {f: field_terms(ts, [cut(t) for t in ts]) for f, ts in fields.items()}
             impacts: dict[tuple, int] = {}
             for slot, table in enumerate(tables):
-                tfs: dict[str, tuple] = {}
-                for f, counters in analysed.items():
-                    for term, n in counters[slot].items():
-                        if mine[term]:
-                            tfs[term] = (*tfs.get(term, ()), (f, n))
-                for term, by_field in tfs.items():
+                if len(analysed) == 1:  # most documents have one field: no merging
+                    (f, counters), = analysed.items()
+                    tfs = ((term, ((f, n),)) for term, n in counters[slot].items() if mine[term])
+                else:
+                    merged: dict[str, tuple] = {}
+                    for f, counters in analysed.items():
+                        for term, n in counters[slot].items():
+                            if mine[term]:
+                                merged[term] = (*merged.get(term, ()), (f, n))
+                    tfs = merged.items()
+                for term, by_field in tfs:
                     w = impacts.get(by_field)
                     if w is None:
                         w = impacts[by_field] = ranking.impact(dict(by_field), lengths, self.avg)
                     table[term].append((p, i, w))
-        return tuple({term: encode(found) for term, found in table.items()} for table in tables)
+        # Dumped here, on every core: the main process only joins the shards.
+        entries = tuple({term: _dump(term, encode(found)) for term, found in table.items()}
+                        for table in tables)
+        short = {term: len(found) for table in tables for term, found in table.items()
+                 if len(term) <= 2 and text.is_cjk(term)}
+        return (*entries, short)
 
-    def _shards(self, entries: dict[str, list[int]], prefix: str) -> dict[str, bytes]:
-        """Shard files of `prefix`, as `_json` would write them, with each entry dumped once."""
-        dumped = {t: (json.dumps(t, ensure_ascii=False) + ":" +
-                      json.dumps(v, separators=(",", ":"))).encode() for t, v in entries.items()}
-        count = _shard_count(sum(len(d) + 1 for d in dumped.values()))
+    def _shards(self, entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
+        """Shard files of `prefix`, from each term's dumped entry (`_dump`)."""
+        count = _shard_count(sum(len(d) + 1 for d in entries.values()))
         shards: list[list[bytes]] = [[] for _ in range(count)]
-        for term in sorted(dumped):
-            shards[text.shard_of(term, count)].append(dumped[term])
+        for term in sorted(entries):
+            shards[text.shard_of(term, count)].append(entries[term])
         return {f"{ROOT}{prefix}/{k}.json": b"{" + b",".join(s) + b"}" for k, s in enumerate(shards)}
 
-    def _pinyin(self, tables: tuple[dict, dict]) -> tuple[int, dict[str, bytes]]:
+    def _pinyin(self, short: dict[str, int]) -> tuple[int, dict[str, bytes]]:
+        """`short`: the document frequency of every CJK term of one or two characters."""
         # Pieces a pinyin query is read as: words, bigrams, then single characters.
         words: Counter = Counter()
         for _, fields in self.docs:
             for t in (t for ts in fields.values() for t in ts):
                 words.update(self.segmenter.cut(t).words)
-        for table in tables:
-            for term, entry in table.items():
-                if text.is_cjk(term) and len(term) <= 2 and term not in words:
-                    words[term] = entry[0] + entry[1]
+        for term, df in short.items():
+            if term not in words:
+                words[term] = df
         for proposal in self.links.corpus.proposals:
             s = proposal.speaker
             words.update(text.normalize(w) for w in (proposal.topic, s.name, s.body, s.party) if w)
@@ -201,11 +217,11 @@ class IndexBuilder:
         buckets = 1 << (cores().bit_length() - 1)  # a power of two: a bucket a core
         parallel = len(self.docs) >= MANY if parallel is None else parallel
         parts = fork_map(self._bucket, [(b, buckets) for b in range(buckets)], parallel=parallel)
-        tables = tuple({term: e for part in parts for term, e in part[slot].items()}
-                       for slot in (0, 1))
-        files = self._shards(tables[0], "t")
-        files.update(self._shards(tables[1], "u"))
-        py_count, py_files = self._pinyin(tables)
+        terms, unigrams, short = ({k: v for part in parts for k, v in part[slot].items()}
+                                  for slot in (0, 1, 2))
+        files = self._shards(terms, "t")
+        files.update(self._shards(unigrams, "u"))
+        py_count, py_files = self._pinyin(short)
         files.update(py_files)
         files.update(self._fragments())
         chars: set[str] = set()
