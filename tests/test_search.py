@@ -51,7 +51,7 @@ def first(engine: Engine, corpus, query: str) -> tuple[str, str]:
 def test_every_bigram_and_word_of_an_item_is_found_by_the_query_side(engine, corpus, files):
     segmenter = Links(corpus).segmenter
     for item in items_of(corpus.proposals[0]):
-        words = field_terms([item.body], [segmenter.cut(item.body)])[0]
+        words = field_terms([item.body], [segmenter.cut(item.body)])
         plan = engine.plan(item.body)
         assert set(words) <= {t.term for t in plan.terms}
 

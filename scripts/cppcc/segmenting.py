@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -61,6 +62,7 @@ class Cut:
 
     nouns: dict[str, int]  # noun -> count, in order of first occurrence
     words: dict[str, int]  # search words: CJK words of 2 to MAX_WORD characters, with sub-words
+    long_words: dict[str, int]  # those of 3 characters or more (search terms besides bigrams)
 
 
 @dataclass
@@ -105,7 +107,8 @@ class Segmenter:
         nouns: dict[str, int] = {}
         words: dict[str, int] = {}
         tokenizer, tags = self.dictionary.tokenizer, self.dictionary.tags
-        for word in tokenizer.cut(normalize(text), HMM=False):
+        # Words are interned: the same few thousand words recur in every text of the corpus.
+        for word in map(sys.intern, tokenizer.cut(normalize(text), HMM=False)):
             if len(word) >= 2 and tags.get(word) in NOUN_TAGS:
                 nouns[word] = nouns.get(word, 0) + 1
             if len(word) < 2 or not is_cjk(word):
@@ -113,10 +116,10 @@ class Segmenter:
             # jieba's cut_for_search: a long word's dictionary 2- and 3-grams, then the word
             grams = [word[i:i + n] for n in (2, 3) if len(word) > n
                      for i in range(len(word) - n + 1)]
-            for w in [g for g in grams if tokenizer.FREQ.get(g)] + [word]:
+            for w in [sys.intern(g) for g in grams if tokenizer.FREQ.get(g)] + [word]:
                 if len(w) <= MAX_WORD:
                     words[w] = words.get(w, 0) + 1
-        return Cut(nouns, words)
+        return Cut(nouns, words, {w: n for w, n in words.items() if len(w) > 2})
 
     def prepare(self, corpus: Corpus) -> None:
         """Cut every text of the corpus not cut yet (on every core when there are many), and

@@ -63,21 +63,25 @@ def _shard_count(size: int) -> int:
     return n
 
 
-def field_terms(texts: list[str], cuts: list[Cut]) -> tuple[Counter, Counter]:
-    """(terms, unigrams) of a field: bigrams, jieba words of 3+ characters and Latin words; and
-    single CJK characters."""
+def field_terms(texts: list[str], cuts: list[Cut]) -> Counter:
+    """The terms of a field: bigrams, jieba words of 3+ characters and Latin words."""
     terms: Counter = Counter()
-    unigrams: Counter = Counter()
     for t in texts:
         normal = text.normalize(t)
-        runs = text.CJK_RUN.findall(normal)
-        unigrams.update("".join(runs))
-        for run in runs:
+        for run in text.CJK_RUN.findall(normal):
             terms.update(map(operator.add, run, run[1:]))
         terms.update(text.LATIN_RUN.findall(normal))
     for cut in cuts:
-        terms.update({w: n for w, n in cut.words.items() if len(w) > 2})
-    return terms, unigrams
+        terms.update(cut.long_words)
+    return terms
+
+
+def field_unigrams(texts: list[str], cuts: list[Cut]) -> Counter:
+    """The single CJK characters of a field."""
+    return Counter("".join(c for t in texts for c in text.CJK_RUN.findall(text.normalize(t))))
+
+
+TABLES = {"t": field_terms, "u": field_unigrams}  # shard folder -> what its terms are
 
 
 def _dump(term: str, entry: list[int]) -> bytes:
@@ -86,12 +90,12 @@ def _dump(term: str, entry: list[int]) -> bytes:
             json.dumps(entry, separators=(",", ":"))).encode()
 
 
-def encode(postings: list[tuple[int, int, int]]) -> list[int]:
-    """A term's index entry from its (proposal, item, impact) postings in reading order: its
-    document frequencies, then the postings of its proposals (meta) and of its MAX_POSTINGS
-    items of highest impact, each as (proposal minus the one before, item plus one, impact), so
-    that the numbers of a common term are short; a meta posting's item, -1, is written 0."""
-    df_meta = sum(1 for _, i, _ in postings if i == ranking.META)
+def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int]:
+    """A term's index entry from its (proposal, item, impact) postings in reading order, `df_meta`
+    of them a proposal's (meta): its document frequencies, then the postings of its proposals
+    and of its MAX_POSTINGS items of highest impact, each as (proposal minus the one before, item
+    plus one, impact), so that the numbers of a common term are short; a meta posting's item, -1,
+    is written 0."""
     df_items = len(postings) - df_meta
     if df_items > MAX_POSTINGS:
         best = sorted((t for t in postings if t[1] != ranking.META), key=lambda t: (-t[2], t))
@@ -104,7 +108,7 @@ def encode(postings: list[tuple[int, int, int]]) -> list[int]:
 
 
 class _Bucket(dict):
-    """Term -> whether its hash falls in this bucket, computed once a term."""
+    """Term -> whether its hash falls in this bucket (of one or more), computed once a term."""
 
     def __init__(self, bucket: int, buckets: int):
         super().__init__()
@@ -137,39 +141,38 @@ class IndexBuilder:
             seen = [lengths[f] for lengths in self.lengths if f in lengths]
             self.avg[f] = max(sum(seen) / max(len(seen), 1), 1.0)
 
-    def _bucket(self, job: tuple[int, int]) -> tuple[dict[str, bytes], dict[str, bytes],
-                                                      dict[str, int]]:
-        """The dumped entries of the terms and of the unigrams whose hash is `bucket` modulo
-        `buckets`, and the document frequencies of those of one or two CJK characters."""
-        bucket, buckets = job
-        cut = self.segmenter.cut
-        mine = _Bucket(bucket, buckets)
-        tables: tuple[defaultdict, defaultdict] = (defaultdict(list), defaultdict(list))
+    def _table(self, job: tuple[str, int, int]) -> tuple[dict[str, bytes], dict[str, int]]:
+        """The dumped entries of one table's terms whose hash is `bucket` modulo `buckets`, and
+        the document frequencies of those of one or two CJK characters."""
+        table, bucket, buckets = job
+        count, cut, mine = TABLES[table], self.segmenter.cut, _Bucket(bucket, buckets)
+        postings: defaultdict[str, list] = defaultdict(list)
+        metas: Counter = Counter()  # term -> proposals whose meta has it
         for ((p, i), fields), lengths in zip(self.docs, self.lengths):
-            analysed = {f: field_terms(ts, [cut(t) for t in ts]) for f, ts in fields.items()}
+            counted = [(f, count(ts, [cut(t) for t in ts])) for f, ts in fields.items()]
+            if len(counted) == 1:  # most documents have one field: no merging
+                (f, counter), = counted
+                tfs = ((term, ((f, n),)) for term, n in counter.items() if mine[term])
+            else:
+                merged: dict[str, tuple] = {}
+                for f, counter in counted:
+                    for term, n in counter.items():
+                        if mine[term]:
+                            merged[term] = (*merged.get(term, ()), (f, n))
+                tfs = merged.items()
             impacts: dict[tuple, int] = {}
-            for slot, table in enumerate(tables):
-                if len(analysed) == 1:  # most documents have one field: no merging
-                    (f, counters), = analysed.items()
-                    tfs = ((term, ((f, n),)) for term, n in counters[slot].items() if mine[term])
-                else:
-                    merged: dict[str, tuple] = {}
-                    for f, counters in analysed.items():
-                        for term, n in counters[slot].items():
-                            if mine[term]:
-                                merged[term] = (*merged.get(term, ()), (f, n))
-                    tfs = merged.items()
-                for term, by_field in tfs:
-                    w = impacts.get(by_field)
-                    if w is None:
-                        w = impacts[by_field] = ranking.impact(dict(by_field), lengths, self.avg)
-                    table[term].append((p, i, w))
+            for term, by_field in tfs:
+                w = impacts.get(by_field)
+                if w is None:
+                    w = impacts[by_field] = ranking.impact(dict(by_field), lengths, self.avg)
+                postings[term].append((p, i, w))
+            if i == ranking.META:
+                metas.update(term for term in counted[0][1] if mine[term])
         # Dumped here, on every core: the main process only joins the shards.
-        entries = tuple({term: _dump(term, encode(found)) for term, found in table.items()}
-                        for table in tables)
-        short = {term: len(found) for table in tables for term, found in table.items()
+        short = {term: len(found) for term, found in postings.items()
                  if len(term) <= 2 and text.is_cjk(term)}
-        return (*entries, short)
+        return {term: _dump(term, encode(found, metas[term]))
+                for term, found in postings.items()}, short
 
     def _shards(self, entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
         """Shard files of `prefix`, from each term's dumped entry (`_dump`)."""
@@ -214,13 +217,18 @@ class IndexBuilder:
     def files(self, parallel: bool | None = None) -> dict[str, bytes]:
         corpus = self.links.corpus
         self.segmenter.prepare(corpus)  # jieba's cuts, before the workers fork
-        buckets = 1 << (cores().bit_length() - 1)  # a power of two: a bucket a core
+        # A job a core: each table, split into buckets by the terms' hash if there are cores
+        # to spare (a power of two of them, so that a bucket's terms fall in whole shards)
+        buckets = 1 << max(cores() // len(TABLES), 1).bit_length() - 1
+        jobs = [(table, b, buckets) for table in TABLES for b in range(buckets)]
         parallel = len(self.docs) >= MANY if parallel is None else parallel
-        parts = fork_map(self._bucket, [(b, buckets) for b in range(buckets)], parallel=parallel)
-        terms, unigrams, short = ({k: v for part in parts for k, v in part[slot].items()}
-                                  for slot in (0, 1, 2))
-        files = self._shards(terms, "t")
-        files.update(self._shards(unigrams, "u"))
+        parts = fork_map(self._table, jobs, parallel=parallel)
+        files, short = {}, {}
+        for table in TABLES:
+            done = [part for job, part in zip(jobs, parts) if job[0] == table]
+            files.update(self._shards({k: v for entries, _ in done for k, v in entries.items()},
+                                      table))
+            short.update(kv for _, found in done for kv in found.items())
         py_count, py_files = self._pinyin(short)
         files.update(py_files)
         files.update(self._fragments())
