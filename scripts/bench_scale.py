@@ -195,21 +195,29 @@ def _take(server) -> tuple[int, int]:
 
 
 def search_once(browser, server, url: str, engine: str) -> dict:
-    """One fresh page: bytes on load, then each query's time to its first result and bytes."""
+    """One fresh page: bytes on load, then each query's time to its first result and bytes.
+    A tab that crashes (Material's whole index at large N) leaves its figures empty."""
+    from playwright.sync_api import Error
+
+    out = dict.fromkeys(["load_bytes", "load_search_bytes"] +
+                        [f"q{k}_{m}" for k in range(1, len(QUERIES) + 1)
+                         for m in ("ms", "hits", "bytes")])
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     try:
         _take(server)
         page.goto(url, wait_until="load")
         page.wait_for_timeout(300)  # what the page fetches right after load counts as load
-        out = dict(zip(("load_bytes", "load_search_bytes"), _take(server)))
+        out.update(zip(("load_bytes", "load_search_bytes"), _take(server)))
         for k, query in enumerate(QUERIES, 1):
             found = page.evaluate(PAGEFIND if engine == "pagefind" else SEARCH_BOX, query)
             out[f"q{k}_ms"], out[f"q{k}_hits"] = found.get("ms"), found.get("count", 0)
             out[f"q{k}_bytes"] = _take(server)[0]
-        return out
+    except Error as error:
+        print(f"  {engine} at {url}: {error.message.splitlines()[0]}", file=sys.stderr)
     finally:
         context.close()
+    return out
 
 
 def measure_search(browser, site: Path, slug: str, engine: str, runs: int) -> dict:
@@ -276,6 +284,7 @@ def run_n(n: int, work: Path, args, browser) -> list[Row]:
         rows.append(row)
         print(f"  N={n} {variant}: {row.build.seconds:.1f} s" +
               ("" if row.build.ok else f" FAILED\n{row.build.log}"), file=sys.stderr, flush=True)
+        print(table([row]).splitlines()[-1], file=sys.stderr, flush=True)
     if n == args.serve_n:
         rows[0].browser.update(measure_serve(work / f"project-{n}-ours" / "mkdocs.yml", corpus))
     return rows
