@@ -1,0 +1,103 @@
+"""What `mkdocs serve` keeps between rebuilds, so that an edit shows in seconds at any size.
+
+MkDocs rebuilds the whole site on every change. Besides the caches of parsed files and of jieba's
+cuts (`loading`, `segmenting`), serve keeps each page's themed output (`RenderCache`) and builds
+the search index after the pages are served (`BackgroundIndex`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+from .linking import Links
+from .rendering import Page
+from .search.indexing import ROOT as INDEX_ROOT
+from .search.indexing import build_index
+
+PRINTED = "cppcc-printed-page.html"  # a template that prints a page's finished output as it is
+
+
+class RenderCache:
+    """`mkdocs serve` only: one of our pages whose inputs have not changed since the previous
+    build is not rendered by the theme again (~2.5 ms a page); it prints its previous output
+    through PRINTED.
+
+    A page's inputs are its own (our `Page`: front matter, HTML and table of contents) and what
+    the theme shows on every page alike (for MkDocs: the config file, every file under `docs/`,
+    the theme overrides among them, the theme's version and the site URL)."""
+
+    def __init__(self):
+        self.outputs: dict[str, tuple[str, str]] = {}  # src_uri -> (key, output)
+        self.site = ""
+
+    def start(self, files: list[Path], *values: str) -> None:
+        """Fingerprint what every page shows alike: these files and values."""
+        digest = hashlib.sha256("\0".join(values).encode())
+        for path in files:
+            digest.update(f"\0{path}\0".encode() + path.read_bytes())
+        self.site = digest.hexdigest()
+
+    def _key(self, page: Page) -> str:
+        return hashlib.sha256(f"{self.site}\0{page.markdown}\0{page.toc!r}".encode()).hexdigest()
+
+    def lookup(self, page: Page) -> str | None:
+        """The previous output for the page, if it and the site are unchanged."""
+        key, output = self.outputs.get(page.src_uri, ("", ""))
+        return output if key == self._key(page) else None
+
+    def keep(self, page: Page, output: str) -> None:
+        self.outputs[page.src_uri] = (self._key(page), output)
+
+
+def write_files(site: Path, files: dict[str, bytes]) -> None:
+    """Write {path relative to `site`: bytes}."""
+    for path, content in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(content)
+
+
+class BackgroundIndex:
+    """`mkdocs serve` only: a rebuild serves its pages at once, with the previous search index
+    carried over, and a child process replaces that index a few seconds later; a newer rebuild
+    stops a child still at work (its own child will write a newer index)."""
+
+    def __init__(self):
+        self.process: multiprocessing.process.BaseProcess | None = None
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.join()
+            self.process = None
+
+    @staticmethod
+    def carry_over(old_site: Path, new_site: Path) -> None:
+        """Hard-link the previous index into the new site, so that search keeps working (the
+        index as it was before a stopped child began to swap it in, if it was stopped then)."""
+        for old in (old_site / INDEX_ROOT, (old_site / INDEX_ROOT).with_suffix(".old")):
+            if old.is_dir():
+                shutil.copytree(old, new_site / INDEX_ROOT, copy_function=os.link)
+                return
+
+    def start(self, links: Links, site: Path) -> None:
+        self.stop()
+        self.process = multiprocessing.get_context("fork").Process(
+            target=self._replace, args=(links, site), daemon=True)
+        self.process.start()
+
+    @staticmethod
+    def _replace(links: Links, site: Path) -> None:
+        target = site / INDEX_ROOT
+        new, old = target.with_suffix(".new"), target.with_suffix(".old")
+        shutil.rmtree(new, ignore_errors=True)
+        write_files(new, {p.removeprefix(INDEX_ROOT): c
+                          for p, c in build_index(links, parallel=False).items()})
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        new.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
