@@ -38,7 +38,7 @@ from .parallel import can_fork, fork_map
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
 from .search.indexing import build_index
-from .serving import PRINTED, BackgroundIndex, RenderCache, write_files
+from .serving import OUTPUT, PRINTED, BackgroundIndex, RenderCache, write_files
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
@@ -183,7 +183,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["cppcc_with_search_worker"] = with_search_worker
-        env.loader = ChoiceLoader([DictLoader({PRINTED: "{{ page.content }}"}), env.loader])
+        env.loader = ChoiceLoader([DictLoader({PRINTED: f"{{{{ page.{OUTPUT} }}}}"}), env.loader])
         if self.config.prerender and not self.render_cache:
             self._prerender(env, config, files)
         return env
@@ -191,7 +191,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
     def _prerender(self, env, config: MkDocsConfig, files: Files) -> None:
         """Theme our pages (nearly all of a large site) on every core, as MkDocs' own loop would:
         its template context, its `page_context` event, the page's template; MkDocs then prints
-        each output through PRINTED (and sends its `page_context` and `post_page` events)."""
+        each output through PRINTED (and sends its `page_context` and `post_page` events, which
+        see the page as ever: its content is still the page's own HTML)."""
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [f.page for f in doc_files if f.page and f.src_uri in self.pages]
 
@@ -207,7 +208,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
                 config._current_page, page.active = None, False
 
         for page, output in zip(pages, fork_map(render, pages, chunksize=32)):
-            page.content, page.meta["template"] = output, PRINTED
+            setattr(page, OUTPUT, output)
+            page.meta["template"] = PRINTED
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig,
                          files: Files) -> str:
@@ -220,9 +222,9 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
                         files: Files) -> str:
         ours = self.pages.get(page.file.src_uri)
         previous = self.render_cache.lookup(ours) if ours and self.render_cache else None
-        if previous is not None:  # the page's content is then its whole previous output
+        if previous is not None:
+            setattr(page, OUTPUT, previous)
             page.meta["template"] = PRINTED
-            return previous
         if ours and ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))
         return ours.html if ours else html

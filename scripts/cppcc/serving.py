@@ -18,7 +18,9 @@ from .rendering import Page
 from .search.indexing import ROOT as INDEX_ROOT
 from .search.indexing import build_index
 
-PRINTED = "cppcc-printed-page.html"  # a template that prints a page's finished output as it is
+# A template that prints a page's finished output, which the page carries as its OUTPUT attribute
+PRINTED = "cppcc-printed-page.html"
+OUTPUT = "cppcc_output"
 
 
 class RenderCache:
