@@ -34,7 +34,7 @@ from mkdocs.utils import CountHandler
 from . import exports, permalinks, search
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
-from .parallel import can_fork, fork_map
+from .parallel import MANY, can_fork, fork_map
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
 from .search.indexing import build_index
@@ -192,9 +192,12 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         """Theme our pages (nearly all of a large site) on every core, as MkDocs' own loop would:
         its template context, its `page_context` event, the page's template; MkDocs then prints
         each output through PRINTED (and sends its `page_context` and `post_page` events, which
-        see the page as ever: its content is still the page's own HTML)."""
+        see the page as ever: its content is still the page's own HTML). The events sent in the
+        forked workers leave no trace in this process."""
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [f.page for f in doc_files if f.page and f.src_uri in self.pages]
+        if len(pages) < MANY or not can_fork():
+            return  # in this process, the events would reach other plugins twice
 
         def render(page: MkDocsPage) -> str:
             config._current_page, page.active = page, True
@@ -207,7 +210,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             finally:
                 config._current_page, page.active = None, False
 
-        for page, output in zip(pages, fork_map(render, pages, chunksize=32)):
+        for page, output in zip(pages, fork_map(render, pages, parallel=True, chunksize=32)):
             setattr(page, OUTPUT, output)
             page.meta["template"] = PRINTED
 
