@@ -170,8 +170,9 @@
     const out = [];
     for (const [key, a] of items) {
       const [p, i] = key.split(":").map(Number);
-      const m = metas.get(p) || { score: 0, covered: new Set() };
-      const coverage = new Set([...a.covered, ...m.covered]).size / Math.max(length, 1);
+      const m = metas.get(p) || { score: 0, covered: null };
+      const covered = m.covered ? new Set([...a.covered, ...m.covered]) : a.covered;
+      const coverage = covered.size / Math.max(length, 1);
       if (coverage >= minCoverage)
         out.push([p, i, Math.round((a.score + m.score) * coverage * 1e6) / 1e6]);
     }
@@ -400,11 +401,7 @@
       return slice.map((pr, k) =>
         renderGroup(frags[k], groups.get(pr), terms, (i) => rankOf.get(`${pr}:${i}`)));
     };
-    // The page's fragments are all asked for at once; the best group is drawn as soon as its own
-    // fragment is here, the rest of the page after it
-    const page = order.slice(0, PAGE_GROUPS);
-    for (const pr of page) load(`p/${pr}.json`);
-    const first = await draw(page.slice(0, 1));
+    const first = await draw(order.slice(0, PAGE_GROUPS));
     if (ticket !== latest) return;
     meta.textContent = hits.length === 0 ? translate("search.result.none")
       : hits.length === 1 ? translate("search.result.one")
@@ -413,9 +410,6 @@
     list.replaceChildren(...first);
     if (scroller) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
     if (!hits.length) list.replaceChildren(await renderEmpty(query, p.query, manifest));
-    const rest = await draw(page.slice(1));
-    if (ticket !== latest) return;
-    list.append(...rest);
     if (order.length > PAGE_GROUPS) list.append(paging(order.slice(PAGE_GROUPS), draw, ticket));
     result.dispatchEvent(new CustomEvent("cppcc:search-drawn", { bubbles: true }));
   }
