@@ -33,7 +33,7 @@
   const MAX_WORD = 8;
   const MAX_KEY = 6 * MAX_WORD;
   const META = -1;
-  const PAGE_GROUPS = 10;  // groups drawn at a time: each costs one fetch of p/<n>.json
+  const PAGE_GROUPS = 5;  // groups drawn at a time: each costs one fetch of p/<n>.json
   const SHOWN_ITEMS = 3;   // items of a group shown before "more"
   const SNIPPET = 110;     // characters of a snippet
 
