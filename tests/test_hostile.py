@@ -308,6 +308,12 @@ def test_search_results_show_hostile_text_as_text(site, browser):
         tab.locator("input.md-search__input").click()
         tab.locator("input.md-search__input").fill("执法工作机制")
         tab.wait_for_selector(".md-search-result__list > *", timeout=10_000)
+        more = tab.locator(".cppcc-search-more__button")
+        while more.count():  # every page of results: each proposal carries another attack
+            drawn = tab.locator(".md-search-result__item").count()
+            more.click()
+            tab.wait_for_function(f"document.querySelectorAll('.md-search-result__item')"
+                                  f".length > {drawn}")
         tab.wait_for_timeout(500)
         results = tab.locator(".md-search-result")
         assert results.locator("img, iframe, script, svg[onload], [onerror]").count() == 0
