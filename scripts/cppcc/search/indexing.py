@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import operator
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..linking import Links, proposal_url
@@ -122,8 +123,9 @@ class _Bucket(dict):
 class IndexBuilder:
     """Collects the postings of every item and proposal, then writes shards.
 
-    Terms are split into buckets by their hash, one bucket a core: each worker analyses every
-    document but keeps only the postings of its bucket's terms."""
+    Each table (terms, unigrams) is a job for a core; with cores to spare, a table's terms are
+    also split into buckets by their hash, each job reading every document but keeping only the
+    postings of its bucket's terms."""
 
     def __init__(self, links: Links):
         self.links = links
@@ -140,6 +142,12 @@ class IndexBuilder:
         for f in ranking.FIELD_WEIGHTS:
             seen = [lengths[f] for lengths in self.lengths if f in lengths]
             self.avg[f] = max(sum(seen) / max(len(seen), 1), 1.0)
+
+    def _texts(self) -> Iterator[str]:
+        """Every text of every document, as often as the documents hold it."""
+        for _, fields in self.docs:
+            for texts in fields.values():
+                yield from texts
 
     def _table(self, job: tuple[str, int, int]) -> tuple[dict[str, bytes], dict[str, int]]:
         """The dumped entries of one table's terms whose hash is `bucket` modulo `buckets`, and
@@ -186,9 +194,8 @@ class IndexBuilder:
         """`short`: the document frequency of every CJK term of one or two characters."""
         # Pieces a pinyin query is read as: words, bigrams, then single characters.
         words: Counter = Counter()
-        for _, fields in self.docs:
-            for t in (t for ts in fields.values() for t in ts):
-                words.update(self.segmenter.cut(t).words)
+        for t in self._texts():
+            words.update(self.segmenter.cut(t).words)
         for term, df in short.items():
             if term not in words:
                 words[term] = df
@@ -233,9 +240,8 @@ class IndexBuilder:
         files.update(py_files)
         files.update(self._fragments())
         chars: set[str] = set()
-        for _, fields in self.docs:
-            for t in (t for ts in fields.values() for t in ts):
-                chars.update(text.normalize(t))
+        for t in self._texts():
+            chars.update(text.normalize(t))
         files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(chars))
         manifest = {
             "version": 1,
