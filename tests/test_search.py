@@ -13,7 +13,7 @@ import yaml
 
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc.search import maps, ranking, text
+from cppcc.search import indexing, maps, ranking, text, varint
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
 from cppcc.sitetools import build_site, serve
@@ -83,6 +83,26 @@ def test_no_file_holds_the_corpus_and_proposals_have_one_fragment_each(files, co
     assert len(files[ROOT + "manifest.json"]) < 1000
     assert sorted(k for k in files if k.startswith(ROOT + "p/")) == sorted(
         f"{ROOT}p/{n}.json" for n in range(len(corpus.proposals)))
+
+
+def test_varint_strings_round_trip_small_and_large_numbers():
+    numbers = [0, 1, 31, 32, 1023, 1024, 99_999, 2**40, 5]
+    code = varint.encode(numbers)
+    assert varint.decode(code) == numbers
+    assert len(varint.encode([3, 7, 150])) == 4  # a usual posting: 4 characters
+    assert all(c in varint.DIGITS for c in code) and json.dumps(code)[1:-1] == code
+    with pytest.raises(ValueError):
+        varint.decode(varint.encode([2**40])[:-1])  # cut inside a number
+
+
+def test_an_entry_keeps_the_metas_and_the_items_of_highest_impact(monkeypatch):
+    monkeypatch.setattr(indexing, "MAX_POSTINGS", 3)
+    postings = [(0, ranking.META, 40), (0, 0, 10), (0, 2, 90), (4, 1, 50), (4, ranking.META, 7),
+                (9, 0, 60), (700, 3, 20)]
+    decoded = ranking.Postings.from_json(json.loads(json.dumps(indexing.encode(postings, 2))))
+    assert (decoded.df_items, decoded.df_meta) == (5, 2)
+    assert decoded.triples == [(0, ranking.META, 40), (0, 2, 90), (4, ranking.META, 7),
+                               (4, 1, 50), (9, 0, 60)]
 
 
 def test_the_index_is_the_same_on_every_build(files, corpus):
@@ -248,11 +268,15 @@ def test_keyboard_slash_arrows_enter_and_escape(page, base_url):
 
 
 @pytest.mark.browser
-def test_the_browser_ranks_as_the_python_reference(page, base_url, engine):
+def test_the_browser_ranks_as_the_python_reference(page, base_url, engine, corpus):
     page.goto(base_url)
-    for q in [q["q"] for q in QUERIES]:
-        got = page.evaluate("async q => (await window.cppccSearch.search(q)).hits.slice(0, 10)", q)
-        want = engine.search(q)[:10]
+    # and long queries: spans past the 30th character, punctuation, partial matches
+    body = items_of(corpus.proposals[2])[3].body
+    long = [body[:60], f"{body[:25]}， {body[40:70]}?", "法治 老字号 职业教育 科普 基层医疗 城市文化",
+            "职业教育" + "，" * 40 + "生源"]
+    for q in [q["q"] for q in QUERIES] + long:
+        got = page.evaluate("async q => (await window.cppccSearch.search(q)).hits", q)
+        want = engine.search(q)
         assert [(p, i) for p, i, _ in got] == [(p, i) for p, i, _ in want], q
         assert [s for *_, s in got] == pytest.approx([s for *_, s in want], abs=1e-5), q
 

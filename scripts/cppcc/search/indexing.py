@@ -3,7 +3,7 @@
 Layout, under `search/cppcc/` (each file is fetched only when a query needs it)::
 
     manifest.json     counts, shard counts, ranking constants, suggestions (a few hundred bytes)
-    t/<k>.json        term shards: term -> [df_items, df_meta, dp, i + 1, impact, ...] (`encode`)
+    t/<k>.json        term shards: term -> [df_items, df_meta, "postings"] (`encode`)
     u/<k>.json        one-character terms, for one-character queries
     py/<k>.json       pinyin shards: toneless pinyin -> a term (shard of the key's first 2 letters)
     t2s.json          traditional -> simplified, for the corpus's characters
@@ -25,7 +25,7 @@ from ..linking import Links, proposal_url
 from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
 from ..segmenting import Cut, meta_texts
-from . import maps, ranking, text
+from . import maps, ranking, text, varint
 
 ROOT = "search/cppcc/"
 SHARD_BYTES = 8_000
@@ -91,21 +91,21 @@ def _dump(term: str, entry: list[int]) -> bytes:
             json.dumps(entry, separators=(",", ":"))).encode()
 
 
-def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int]:
+def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int | str]:
     """A term's index entry from its (proposal, item, impact) postings in reading order, `df_meta`
-    of them a proposal's (meta): its document frequencies, then the postings of its proposals
-    and of its MAX_POSTINGS items of highest impact, each as (proposal minus the one before, item
-    plus one, impact), so that the numbers of a common term are short; a meta posting's item, -1,
-    is written 0."""
+    of them a proposal's (meta): its document frequencies, then, as one `varint` string, the
+    postings of its proposals and of its MAX_POSTINGS items of highest impact, each as (proposal
+    minus the one before, item plus one, impact), so that the numbers of a common term are
+    small; a meta posting's item, -1, is written 0."""
     df_items = len(postings) - df_meta
     if df_items > MAX_POSTINGS:
         best = sorted((t for t in postings if t[1] != ranking.META), key=lambda t: (-t[2], t))
         postings = sorted([t for t in postings if t[1] == ranking.META] + best[:MAX_POSTINGS])
-    out, last = [df_items, df_meta], 0
+    numbers, last = [], 0
     for p, i, w in postings:
-        out += (p - last, i + 1, w)
+        numbers += (p - last, i + 1, w)
         last = p
-    return out
+    return [df_items, df_meta, varint.encode(numbers)]
 
 
 class _Bucket(dict):

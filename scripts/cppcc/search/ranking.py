@@ -30,6 +30,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from . import varint
+
 K1 = 1.2
 B = 0.75
 FIELD_WEIGHTS = {"head": 3.0, "body": 1.0, "meta": 1.0}
@@ -67,12 +69,12 @@ class Postings:
     triples: list[tuple[int, int, int]]
 
     @classmethod
-    def from_json(cls, data: list[int]) -> Postings:
+    def from_json(cls, data: list) -> Postings:
         """Decode an entry as `indexing.encode` writes it."""
-        triples, p = [], 0
-        for k in range(2, len(data), 3):
-            p += data[k]
-            triples.append((p, data[k + 1] - 1, data[k + 2]))
+        numbers, triples, p = varint.decode(data[2]), [], 0
+        for k in range(0, len(numbers), 3):
+            p += numbers[k]
+            triples.append((p, numbers[k + 1] - 1, numbers[k + 2]))
         return cls(data[0], data[1], triples)
 
 

@@ -146,33 +146,74 @@
 
   const idf = (df, n) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
-  /* The ranking function of ranking.py */
+  /* Postings: varint.py's decoding of indexing.encode's string */
+  const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const DIGIT = new Int8Array(128);
+  for (let v = 0; v < DIGITS.length; v++) DIGIT[DIGITS.charCodeAt(v)] = v;
+  function numbers(code) {
+    const out = [];
+    let n = 0;
+    for (let k = 0; k < code.length; k++) {
+      const v = DIGIT[code.charCodeAt(k)];
+      n = n * 32 + (v & 31);
+      if (v < 32) {
+        out.push(n);
+        n = 0;
+      }
+    }
+    return out;
+  }
+
+  /* Covered characters of the query: a bit each, 30 to a number */
+  const BITS = 30;
+  function spanMask(start, end, words) {
+    const mask = new Array(words).fill(0);
+    for (let c = start; c < end; c++) mask[(c / BITS) | 0] |= 1 << (c % BITS);
+    return mask;
+  }
+  function popcount(x) {
+    let n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+  }
+
+  /* The ranking function of ranking.py. An item is keyed p * (items + 1) + i + 1: a number. */
   function rank(terms, postings, length, manifest, minCoverage) {
     const { metaWeight, scale } = manifest.ranking;
+    const stride = manifest.items + 1;
+    const words = Math.ceil(Math.max(1, ...terms.map((t) => t.end)) / BITS);  // query positions
     const items = new Map(), metas = new Map();
-    const acc = (map, key) => map.get(key) || map.set(key, { score: 0, covered: new Set() }).get(key);
+    const acc = (map, key) => {
+      let a = map.get(key);
+      if (!a) map.set(key, a = { score: 0, covered: new Array(words).fill(0) });
+      return a;
+    };
     const sorted = [...terms].sort((a, b) =>
       a.start - b.start || a.end - b.end || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
     for (const qt of sorted) {
       const found = postings.get(qt.term);
       if (!found) continue;
       const wItem = idf(found[0], manifest.items), wMeta = idf(found[1], manifest.proposals);
-      let p = 0;  // entries as indexing.encode writes them: (dp, i + 1, impact)
-      for (let k = 2; k < found.length; k += 3) {
-        p += found[k];
-        const i = found[k + 1] - 1, w = found[k + 2];
-        const a = i === META ? acc(metas, p) : acc(items, `${p}:${i}`);
+      const mask = spanMask(qt.start, qt.end, words);
+      const triples = numbers(found[2]);
+      let p = 0;  // (proposal minus the one before, item + 1, impact), as indexing.encode writes
+      for (let k = 0; k < triples.length; k += 3) {
+        p += triples[k];
+        const i = triples[k + 1] - 1, w = triples[k + 2];
+        const a = i === META ? acc(metas, p) : acc(items, p * stride + i + 1);
         a.score += (i === META ? wMeta * metaWeight : wItem) * w / scale;
-        for (let c = qt.start; c < qt.end; c++) a.covered.add(c);
+        for (let x = 0; x < words; x++) a.covered[x] |= mask[x];
       }
     }
-    for (const p of metas.keys()) acc(items, `${p}:0`);
+    for (const p of metas.keys()) acc(items, p * stride + 1);
+    const none = { score: 0, covered: new Array(words).fill(0) };
     const out = [];
     for (const [key, a] of items) {
-      const [p, i] = key.split(":").map(Number);
-      const m = metas.get(p) || { score: 0, covered: null };
-      const covered = m.covered ? new Set([...a.covered, ...m.covered]) : a.covered;
-      const coverage = covered.size / Math.max(length, 1);
+      const p = Math.floor(key / stride), i = key % stride - 1;
+      const m = metas.get(p) || none;
+      let covered = 0;
+      for (let x = 0; x < words; x++) covered += popcount(a.covered[x] | m.covered[x]);
+      const coverage = covered / Math.max(length, 1);
       if (coverage >= minCoverage)
         out.push([p, i, Math.round((a.score + m.score) * coverage * 1e6) / 1e6]);
     }
@@ -403,12 +444,13 @@
     };
     const first = await draw(order.slice(0, PAGE_GROUPS));
     if (ticket !== latest) return;
+    const scrolled = scroller && scroller.scrollTop;  // read before the writes below: no layout
     meta.textContent = hits.length === 0 ? translate("search.result.none")
       : hits.length === 1 ? translate("search.result.one")
       : translate("search.result.other", hits.length);
     if (partial && hits.length) meta.textContent = `没有完全匹配的结果,以下 ${hits.length} 条部分匹配`;
     list.replaceChildren(...first);
-    if (scroller) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
+    if (scrolled) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
     if (!hits.length) list.replaceChildren(await renderEmpty(query, p.query, manifest));
     if (order.length > PAGE_GROUPS) list.append(paging(order.slice(PAGE_GROUPS), draw, ticket));
     result.dispatchEvent(new CustomEvent("cppcc:search-drawn", { bubbles: true }));
