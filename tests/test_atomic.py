@@ -88,8 +88,16 @@ def error_logged_in_post_build(root: Path) -> None:
                    "    logging.getLogger('mkdocs.hooks').warning('injected warning')\n")
 
 
+def error_in_search_index(root: Path) -> None:
+    """The index is written by a forked child while the pages are made: it fails there."""
+    add_hook(root, "import cppcc.indexprocess\n"
+                   "def fail(*args, **kwargs):\n"
+                   "    raise RuntimeError('injected failure')\n"
+                   "cppcc.indexprocess.build_index = fail\n")
+
+
 FAULTS = [yaml_syntax, invalid_model, strict_warning, error_in_page_event, error_in_post_build,
-          error_logged_in_post_build]
+          error_logged_in_post_build, error_in_search_index]
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.__name__ for f in FAULTS])

@@ -8,15 +8,14 @@ the search index after the pages are served (`BackgroundIndex`).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import shutil
 from pathlib import Path
 
+from .indexprocess import IndexProcess
 from .linking import Links
 from .rendering import Page
 from .search.indexing import ROOT as INDEX_ROOT
-from .search.indexing import build_index
 
 # A template that prints a page's finished output, which the page carries as its OUTPUT attribute
 PRINTED = "cppcc-printed-page.html"
@@ -55,25 +54,17 @@ class RenderCache:
         self.outputs[page.src_uri] = (self._key(page), output)
 
 
-def write_files(site: Path, files: dict[str, bytes]) -> None:
-    """Write {path relative to `site`: bytes}."""
-    for path, content in files.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(content)
-
-
 class BackgroundIndex:
     """`mkdocs serve` only: a rebuild serves its pages at once, with the previous search index
     carried over, and a child process replaces that index a few seconds later; a newer rebuild
     stops a child still at work (its own child will write a newer index)."""
 
     def __init__(self):
-        self.process: multiprocessing.process.BaseProcess | None = None
+        self.process: IndexProcess | None = None
 
     def stop(self) -> None:
         if self.process:
-            self.process.terminate()
-            self.process.join()
+            self.process.stop()
             self.process = None
 
     @staticmethod
@@ -87,19 +78,5 @@ class BackgroundIndex:
 
     def start(self, links: Links, site: Path) -> None:
         self.stop()
-        self.process = multiprocessing.get_context("fork").Process(
-            target=self._replace, args=(links, site), daemon=True)
-        self.process.start()
-
-    @staticmethod
-    def _replace(links: Links, site: Path) -> None:
         target = site / INDEX_ROOT
-        new, old = target.with_suffix(".new"), target.with_suffix(".old")
-        shutil.rmtree(new, ignore_errors=True)
-        write_files(new, {p.removeprefix(INDEX_ROOT): c
-                          for p, c in build_index(links, parallel=False).items()})
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        new.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        self.process = IndexProcess(links, target.with_suffix(".new"), into=target, stoppable=True)

@@ -30,6 +30,7 @@ from . import maps, ranking, text, varint
 ROOT = "search/cppcc/"
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
+IMPACT = operator.itemgetter(2)
 SUGGESTIONS = 6
 
 
@@ -99,7 +100,8 @@ def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int | str
     small; a meta posting's item, -1, is written 0."""
     df_items = len(postings) - df_meta
     if df_items > MAX_POSTINGS:
-        best = sorted((t for t in postings if t[1] != ranking.META), key=lambda t: (-t[2], t))
+        # highest impact first, in reading order on ties (a stable sort keeps it)
+        best = sorted((t for t in postings if t[1] != ranking.META), key=IMPACT, reverse=True)
         postings = sorted([t for t in postings if t[1] == ranking.META] + best[:MAX_POSTINGS])
     numbers, last = [], 0
     for p, i, w in postings:

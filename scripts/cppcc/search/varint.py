@@ -8,8 +8,6 @@ take 4 characters where JSON's digits and commas took 8 or 9. search.js decodes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _VALUE = {c: v for v, c in enumerate(DIGITS)}
 
@@ -28,8 +26,10 @@ def _number(n: int) -> str:
 _SMALL = [_number(n) for n in range(1024)]  # every number a posting usually holds, precomputed
 
 
-def encode(numbers: Iterable[int]) -> str:
-    return "".join(_SMALL[n] if 0 <= n < 1024 else _number(n) for n in numbers)
+def encode(numbers: list[int]) -> str:
+    if numbers and (min(numbers) < 0 or max(numbers) >= len(_SMALL)):
+        return "".join(map(_number, numbers))
+    return "".join(map(_SMALL.__getitem__, numbers))
 
 
 def decode(code: str) -> list[int]:
