@@ -32,12 +32,12 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from . import exports, permalinks, search
+from .indexprocess import IndexProcess, replace_folder
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
 from .parallel import MANY, can_fork, fork_map
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
-from .indexprocess import IndexProcess, replace_folder
 from .search.indexing import ROOT as INDEX_ROOT
 from .serving import OUTPUT, PRINTED, BackgroundIndex, RenderCache
 
