@@ -109,6 +109,13 @@ def test_the_index_is_the_same_on_every_build(files, corpus):
     assert build_index(Links(corpus)) == files
 
 
+def test_the_site_holds_the_index_its_build_wrote_in_a_child_process(files, site_dir):
+    index = site_dir / ROOT
+    assert {f"{ROOT}{p.relative_to(index).as_posix()}": p.read_bytes()
+            for p in index.rglob("*") if p.is_file()} == files
+    assert not list(site_dir.parent.glob(".cppcc-index-*"))  # its folder was moved in
+
+
 # -- ranking ------------------------------------------------------------------------------------
 
 def test_impact_grows_with_frequency_falls_with_length_and_weighs_the_headline():

@@ -157,7 +157,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             # are made, and moved into the site at the end
             site = Path(config.site_dir)
             site.parent.mkdir(parents=True, exist_ok=True)
-            folder = tempfile.mkdtemp(prefix=f".{site.name}.index-", dir=site.parent)
+            folder = tempfile.mkdtemp(prefix=".cppcc-index-", dir=site.parent)
             self.index = IndexProcess(self.links, Path(folder))
         self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
         if self.render_cache:
