@@ -104,6 +104,11 @@ class Passage(Strict):
     def speaker_text(self) -> str:
         return self.text
 
+    @property
+    def parts(self) -> tuple[str, str]:
+        """(headline, the rest): a passage has no headline."""
+        return "", self.text
+
 
 class Recommendation(Strict):
     id: Ident
@@ -116,6 +121,11 @@ class Recommendation(Strict):
     @property
     def speaker_text(self) -> str:
         return self.headline + self.body
+
+    @property
+    def parts(self) -> tuple[str, str]:
+        """(headline, the rest)."""
+        return self.headline, self.body
 
     @property
     def label(self) -> str:
@@ -160,6 +170,16 @@ class Proposal(Strict):
     @property
     def speaker_text(self) -> str:
         return "".join(item.speaker_text for item in self.items())
+
+    def labels(self) -> dict[str, str]:
+        """Each citable item's label, by id, as pages, indexes and search results show it:
+        背景, 问题 n, 建议引言, 建议 n."""
+        out = {b.id: "背景" for b in self.background}
+        out |= {q.id: f"问题 {n}" for n, q in enumerate(self.problems, 1)}
+        if self.recommendations_intro:
+            out[self.recommendations_intro.id] = "建议引言"
+        out |= {r.id: f"建议 {n}" for n, r in enumerate(self.recommendations, 1)}
+        return out
 
     def answered_by(self, problem_id: str) -> list[Recommendation]:
         return [r for r in self.recommendations if problem_id in r.answers]

@@ -143,34 +143,33 @@ class ProposalRenderer:
     def __init__(self, links: Links, proposal: Proposal):
         self.links, self.p = links, proposal
         self.url = proposal_url(proposal)
-        self.rec_number = {r.id: n for n, r in enumerate(proposal.recommendations, 1)}
-        self.problem_number = {q.id: n for n, q in enumerate(proposal.problems, 1)}
+        self.label = proposal.labels()
 
     def _rec_ref(self, rec: Recommendation) -> str:
-        return f'<a href="#{esc(rec.id)}">建议 {self.rec_number[rec.id]} · {esc(rec.label)}</a>'
+        return f'<a href="#{esc(rec.id)}">{self.label[rec.id]} · {esc(rec.label)}</a>'
 
-    def _passage(self, passage: Passage, label: str) -> str:
-        return _item("div", "passage", passage, label,
+    def _passage(self, passage: Passage) -> str:
+        return _item("div", "passage", passage, self.label[passage.id],
                      f"<p>{_marked(passage.text, passage.notes)}</p>")
 
     def _problem(self, problem: Passage) -> str:
-        n = self.problem_number[problem.id]
+        label = self.label[problem.id]
         answers = self.p.answered_by(problem.id)
         xref = ('<p class="cppcc-xref">对应建议:' + "、".join(map(self._rec_ref, answers)) + "</p>"
                 if answers else "")
-        return _item("li", "problem", problem, f"问题 {n}",
-                     f'<p><span class="cppcc-num">问题 {n}</span> '
+        return _item("li", "problem", problem, label,
+                     f'<p><span class="cppcc-num">{label}</span> '
                      f"{_marked(problem.text, problem.notes)}</p>{xref}")
 
     def _recommendation(self, rec: Recommendation) -> str:
-        n = self.rec_number[rec.id]
+        label = self.label[rec.id]
         body = f"<p>{_marked(rec.body, rec.notes)}</p>" if rec.body else ""
         answers = [q for q in self.p.problems if q.id in rec.answers]
         xref = ('<p class="cppcc-xref">回应问题:' + "、".join(
-            f'<a href="#{esc(q.id)}">问题 {self.problem_number[q.id]}</a>' for q in answers) + "</p>"
+            f'<a href="#{esc(q.id)}">{self.label[q.id]}</a>' for q in answers) + "</p>"
             if answers else "")
-        return _item("section", "rec", rec, f"建议 {n}",
-                     f'<h3 class="cppcc-headline"><span class="cppcc-num">建议 {n}</span> '
+        return _item("section", "rec", rec, label,
+                     f'<h3 class="cppcc-headline"><span class="cppcc-num">{label}</span> '
                      f"{_marked(rec.headline, rec.notes)}</h3>{body}{xref}")
 
     def _head(self) -> list[str]:
@@ -213,12 +212,12 @@ class ProposalRenderer:
         p = self.p
         blocks = self._head()
         blocks.append('<h2 id="background">背景</h2>')
-        blocks += [self._passage(b, "背景") for b in p.background]
+        blocks += [self._passage(b) for b in p.background]
         blocks.append('<h2 id="problems">存在的问题</h2>')
         blocks.append('<ol class="cppcc-problems">' + "".join(map(self._problem, p.problems)) + "</ol>")
         blocks.append('<h2 id="recommendations">建议</h2>')
         if p.recommendations_intro:
-            blocks.append(self._passage(p.recommendations_intro, "建议引言"))
+            blocks.append(self._passage(p.recommendations_intro))
         blocks += [self._recommendation(r) for r in p.recommendations]
         blocks += self._related()
         blocks.append(self._pager())
@@ -342,10 +341,9 @@ def _parties_page(links: Links, index: IndexPage) -> Page:
 
 def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
     """(label, item id) of every problem and recommendation whose text has the word."""
-    found = [(f"问题 {n}", q.id) for n, q in enumerate(proposal.problems, 1) if word in q.text]
-    found += [(f"建议 {n}", r.id) for n, r in enumerate(proposal.recommendations, 1)
-              if word in r.speaker_text]
-    return found
+    labels = proposal.labels()
+    return [(labels[item.id], item.id) for item in (*proposal.problems, *proposal.recommendations)
+            if word in item.speaker_text]
 
 
 def _keywords_page(links: Links, index: IndexPage) -> Page:

@@ -48,12 +48,7 @@ def meta_texts(proposal: Proposal) -> list[str]:
 def item_texts(proposal: Proposal) -> Iterator[str]:
     """The speaker's texts in reading order: each passage, each recommendation's headline and body."""
     for item in proposal.items():
-        if hasattr(item, "headline"):
-            yield item.headline
-            if item.body:
-                yield item.body
-        else:
-            yield item.text
+        yield from filter(None, item.parts)
 
 
 @dataclass(frozen=True)

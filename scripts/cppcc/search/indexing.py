@@ -44,14 +44,8 @@ class Item:
 
 def items_of(proposal: Proposal) -> list[Item]:
     """Every citable item of a proposal, in reading order, with its label as the page shows it."""
-    out = [Item(b.id, "背景", "", b.text) for b in proposal.background]
-    out += [Item(q.id, f"问题 {n}", "", q.text) for n, q in enumerate(proposal.problems, 1)]
-    intro = proposal.recommendations_intro
-    if intro:
-        out.append(Item(intro.id, "建议引言", "", intro.text))
-    out += [Item(r.id, f"建议 {n}", r.headline, r.body)
-            for n, r in enumerate(proposal.recommendations, 1)]
-    return out
+    labels = proposal.labels()
+    return [Item(item.id, labels[item.id], *item.parts) for item in proposal.items()]
 
 
 def _json(data) -> bytes:
@@ -86,7 +80,7 @@ def field_unigrams(texts: list[str], cuts: list[Cut]) -> Counter:
 TABLES = {"t": field_terms, "u": field_unigrams}  # shard folder -> what its terms are
 
 
-def _dump(term: str, entry: list[int]) -> bytes:
+def _dump(term: str, entry: list[int | str]) -> bytes:
     """`"term":[...]`, as `_json` writes a shard's key and value."""
     return (json.dumps(term, ensure_ascii=False) + ":" +
             json.dumps(entry, separators=(",", ":"))).encode()
