@@ -8,7 +8,12 @@ site was built once; the failing rebuild must leave that site exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,9 @@ import pytest
 from cppcc.sitetools import build_site, run_build
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from generate_corpus import generate, make_project
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -135,3 +143,44 @@ def test_a_first_build_into_a_missing_folder_works(project):
     build_site(project / "out" / "site", project / "mkdocs.yml")
     assert (project / "out" / "site" / "index.html").is_file()
     assert [p.name for p in (project / "out").iterdir()] == ["site"]
+
+
+def processes_naming(text: str) -> list[int]:
+    """Pids of the processes whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_text(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")
+def test_an_interrupted_build_leaves_the_old_site_and_no_process_behind(tmp_path):
+    """Ctrl-C while the index child and its workers are at work (sent to mkdocs alone, as a
+    supervisor would): the build ends at once, the old site stays, nothing is left beside it."""
+    corpus = generate(tmp_path / "proposals", 60, seed=5, meeting_count=1)  # enough for workers
+    config = make_project(tmp_path / "project", corpus)
+    site = tmp_path / "out" / "site"
+    build_site(site, config)
+    before = snapshot(site)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # mkdocs, the index child and its two workers (jieba's workers, before, are three at most)
+    deadline = time.monotonic() + 120
+    while len(processes_naming(str(config))) < 4 and build.poll() is None:
+        assert time.monotonic() < deadline, "the index child's workers never started"
+        time.sleep(0.01)
+    assert build.poll() is None, "the build ended before it could be interrupted"
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode != 0
+    assert snapshot(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"], err
+    assert "Traceback" not in err  # no worker was left to fail on its own
+    time.sleep(0.5)
+    assert processes_naming(str(config)) == []

@@ -93,6 +93,8 @@ def test_varint_strings_round_trip_small_and_large_numbers():
     assert all(c in varint.DIGITS for c in code) and json.dumps(code)[1:-1] == code
     with pytest.raises(ValueError):
         varint.decode(varint.encode([2**40])[:-1])  # cut inside a number
+    with pytest.raises(ValueError):
+        varint.decode("AB*")  # not a digit
 
 
 def test_an_entry_keeps_the_metas_and_the_items_of_highest_impact(monkeypatch):

@@ -330,7 +330,6 @@ def test_keywords_are_shown_and_link_to_their_index_entries(html, links, slug):
 
 @pytest.mark.parametrize(("slug", "word"), [
     ("rule-of-law", "法治政府"),
-    ("science-popularization", "科普"),  # 34 times in the text; jieba's dictionary tags it nrt
     ("specialized-smes", "中小企业"),  # an abbreviation (j) to jieba
 ])
 def test_keywords_spot_check(html, slug, word):

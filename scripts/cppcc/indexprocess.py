@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import signal
+import sys
 from pathlib import Path
 
 from .linking import Links
@@ -38,12 +40,14 @@ def replace_folder(new: Path, target: Path) -> None:
 
 
 class IndexProcess:
-    """Writes the files of the index of `links` into `folder` (emptied first), as they are under
-    the site's `search/cppcc/`, in a forked child where forking is available, else at once; then,
-    if `into` is given, puts the folder in the place of `into`. `wait` returns when all is done.
+    """Writes the files of the index of `links` into `folder` (made anew), as they are under the
+    site's `search/cppcc/`, in a forked child where forking is available, else at once; then, if
+    `into` is given, puts the folder in the place of `into`. `wait` returns when all is done;
+    `stop` ends the child and removes its folder.
 
-    A child that may be stopped halfway (`stop`: `mkdocs serve`, when a newer edit comes) says so
-    with `stoppable`: it works on one core, for a child stopped must leave no workers behind."""
+    A child that is stopped in the ordinary course (`mkdocs serve`, when a newer edit comes) says
+    so with `stoppable`: it must not hold up the end of its parent (a daemon), so it works on one
+    core (a daemon may not fork workers)."""
 
     def __init__(self, links: Links, folder: Path, *, into: Path | None = None,
                  stoppable: bool = False):
@@ -52,10 +56,18 @@ class IndexProcess:
         args = (links, folder, into, False if stoppable else None)
         if can_fork():
             self.process = multiprocessing.get_context("fork").Process(
-                target=self._write, args=args, daemon=stoppable)
+                target=self._child, args=args, daemon=stoppable)
             self.process.start()
         else:
             self._write(*args)
+
+    @classmethod
+    def _child(cls, *args) -> None:
+        # Ctrl-C reaches the parent, which stops the child (`stop`); the child ends on SIGTERM by
+        # an exception, so that the workers its index build may have forked end with it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+        cls._write(*args)
 
     @staticmethod
     def _write(links: Links, folder: Path, into: Path | None, parallel: bool | None) -> None:
@@ -78,6 +90,9 @@ class IndexProcess:
         """Stop the child, if it is still at work, and remove what it wrote."""
         if self.process:
             self.process.terminate()
-            self.process.join()
+            self.process.join(timeout=10)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
             self.process = None
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -11,6 +11,7 @@ import gzip
 import json
 import logging
 import re
+import secrets
 import shutil
 import tempfile
 from importlib import resources
@@ -154,11 +155,10 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         self.links = Links(corpus, segment_cache=self.segment_cache)
         if self.config.search and not (self.background and self.built):
             # The index is written beside the site (which MkDocs empties next) while the pages
-            # are made, and moved into the site at the end
+            # are made, and moved into the site at the end; its folder appears only then
             site = Path(config.site_dir)
-            site.parent.mkdir(parents=True, exist_ok=True)
-            folder = tempfile.mkdtemp(prefix=".cppcc-index-", dir=site.parent)
-            self.index = IndexProcess(self.links, Path(folder))
+            folder = site.parent / f".cppcc-index-{secrets.token_hex(8)}"
+            self.index = IndexProcess(self.links, folder)
         self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
         if self.render_cache:
             docs = sorted(p for p in Path(config.docs_dir).rglob("*") if p.is_file())
@@ -315,6 +315,13 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
     def on_shutdown(self) -> None:
         if self.background:
             self.background.stop()
+        # A build that ended without an error event (Ctrl-C) leaves nothing behind either
+        if self.index:
+            self.index.stop()
+            self.index = None
+        if self.staged:
+            self.staged.discard()
+            self.staged = None
         if self.command == "build":
             # The process ends here: leave the build's objects to the operating system, for
             # the interpreter's last collection would walk them all and free them one by one

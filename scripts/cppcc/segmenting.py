@@ -28,9 +28,8 @@ from .search.text import MAX_WORD, is_cjk, normalize
 jieba.setLogLevel(logging.WARNING)
 
 QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{2,8})”")
-# The parts of speech a keyword may be: nouns, set phrases and abbreviations (j: 医保, 中小企业);
-# and nrt, which jieba's dictionary gives to a few common words besides foreign names (科普).
-NOUN_TAGS = frozenset(("n", "nz", "vn", "nt", "nl", "l", "i", "j", "nrt"))
+# The parts of speech a keyword may be: nouns, set phrases and abbreviations (j: 医保, 中小企业)
+NOUN_TAGS = frozenset(("n", "nz", "vn", "nt", "nl", "l", "i", "j"))
 
 
 def user_terms(corpus: Corpus) -> list[str]:

@@ -195,6 +195,7 @@
       if (!found) continue;
       const wItem = idf(found[0], manifest.items), wMeta = idf(found[1], manifest.proposals);
       const mask = spanMask(qt.start, qt.end, words);
+      const lo = (qt.start / BITS) | 0, hi = ((qt.end - 1) / BITS) | 0;  // the words it touches
       const triples = numbers(found[2]);
       let p = 0;  // (proposal minus the one before, item + 1, impact), as indexing.encode writes
       for (let k = 0; k < triples.length; k += 3) {
@@ -202,7 +203,7 @@
         const i = triples[k + 1] - 1, w = triples[k + 2];
         const a = i === META ? acc(metas, p) : acc(items, p * stride + i + 1);
         a.score += (i === META ? wMeta * metaWeight : wItem) * w / scale;
-        for (let x = 0; x < words; x++) a.covered[x] |= mask[x];
+        for (let x = lo; x <= hi; x++) a.covered[x] |= mask[x];
       }
     }
     for (const p of metas.keys()) acc(items, p * stride + 1);

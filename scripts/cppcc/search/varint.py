@@ -35,7 +35,9 @@ def encode(numbers: list[int]) -> str:
 def decode(code: str) -> list[int]:
     out, n = [], 0
     for char in code:
-        v = _VALUE[char]
+        v = _VALUE.get(char)
+        if v is None:
+            raise ValueError(f"varint: {char!r} is not a digit")
         n = n << 5 | v & 31
         if v < 32:
             out.append(n)
