@@ -303,25 +303,23 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     on_post_build = CombinedEvent(_write_exports, _reproducible_sitemap_gz, _publish)
 
-    def on_build_error(self, *, error: Exception) -> None:
+    def _abandon(self) -> None:
+        """Leave nothing of an unfinished build: no index child, no stage."""
         if self.index:
             self.index.stop()
             self.index = None
         if self.staged:
             self.staged.discard()
             self.staged = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._abandon()
         self._collect_again()
 
     def on_shutdown(self) -> None:
         if self.background:
             self.background.stop()
-        # A build that ended without an error event (Ctrl-C) leaves nothing behind either
-        if self.index:
-            self.index.stop()
-            self.index = None
-        if self.staged:
-            self.staged.discard()
-            self.staged = None
+        self._abandon()  # a build that ended without an error event (Ctrl-C)
         if self.command == "build":
             # The process ends here: leave the build's objects to the operating system, for
             # the interpreter's last collection would walk them all and free them one by one
