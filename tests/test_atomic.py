@@ -119,6 +119,13 @@ def test_a_failed_build_leaves_the_old_site_untouched(project, fault):
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_failed_search_index_says_why_without_a_traceback(project):
+    error_in_search_index(project)
+    done = run_build(project / "site", project / "mkdocs.yml")
+    assert "the search index was not written: RuntimeError: injected failure" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
 def test_yaml_errors_fail_without_a_traceback(project):
     yaml_syntax(project)
     done = run_build(project / "site", project / "mkdocs.yml")

@@ -10,6 +10,7 @@ No MkDocs here.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import signal
 import sys
@@ -39,6 +40,14 @@ def replace_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _own_group(pid: int) -> None:
+    """Make process `pid` (0: this one) the leader of a new process group."""
+    try:
+        os.setpgid(pid, pid)
+    except (PermissionError, ProcessLookupError):  # it did so itself already, or has ended
+        pass
+
+
 class IndexProcess:
     """Writes the files of the index of `links` into `folder` (made anew), as they are under the
     site's `search/cppcc/`, in a forked child where forking is available, else at once; then, if
@@ -55,19 +64,27 @@ class IndexProcess:
         links.segmenter.prepare(links.corpus)  # jieba's cuts, for both sides of the fork
         args = (links, folder, into, False if stoppable else None)
         if can_fork():
-            self.process = multiprocessing.get_context("fork").Process(
-                target=self._child, args=args, daemon=stoppable)
+            context = multiprocessing.get_context("fork")
+            self.errors, errors = context.Pipe(duplex=False)
+            self.process = context.Process(target=self._child, args=(errors, *args),
+                                           daemon=stoppable)
             self.process.start()
+            errors.close()
+            _own_group(self.process.pid)  # as the child does: whichever comes first
         else:
             self._write(*args)
 
     @classmethod
-    def _child(cls, *args) -> None:
-        # Ctrl-C reaches the parent, which stops the child (`stop`); the child ends on SIGTERM by
-        # an exception, so that the workers its index build may have forked end with it
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-        cls._write(*args)
+    def _child(cls, errors, *args) -> None:
+        # A process group of its own, with the workers its index build may fork: Ctrl-C reaches
+        # the parent alone, which stops the whole group at once (`stop`)
+        _own_group(0)
+        try:
+            cls._write(*args)
+        # any failure is told to the parent, which fails the build with it
+        except Exception as error:  # noqa: BLE001
+            errors.send(f"{type(error).__name__}: {error}")
+            sys.exit(1)
 
     @staticmethod
     def _write(links: Links, folder: Path, into: Path | None, parallel: bool | None) -> None:
@@ -78,21 +95,22 @@ class IndexProcess:
             replace_folder(folder, into)
 
     def wait(self) -> None:
-        """Return once the index is written; raise `RuntimeError` if its child failed."""
+        """Return once the index is written; raise `RuntimeError`, with the child's error, if it
+        failed."""
         if self.process:
             self.process.join()
             code, self.process = self.process.exitcode, None
             if code != 0:
-                raise RuntimeError(f"the search index was not written (its process ended with "
-                                   f"code {code})")
+                why = self.errors.recv() if self.errors.poll() else f"its process ended with {code}"
+                raise RuntimeError(f"the search index was not written: {why}")
 
     def stop(self) -> None:
         """Stop the child, if it is still at work, and remove what it wrote."""
         if self.process:
-            self.process.terminate()
-            self.process.join(timeout=10)
-            if self.process.is_alive():
-                self.process.kill()
-                self.process.join()
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:  # it has ended
+                pass
+            self.process.join()
             self.process = None
         shutil.rmtree(self.folder, ignore_errors=True)
