@@ -61,7 +61,7 @@ class IndexProcess:
     def __init__(self, links: Links, folder: Path, *, into: Path | None = None,
                  stoppable: bool = False):
         self.folder, self.process = folder, None
-        links.segmenter.prepare(links.corpus)  # jieba's cuts, for both sides of the fork
+        links.segmenter.prepare()  # jieba's cuts, for both sides of the fork
         args = (links, folder, into, False if stoppable else None)
         if can_fork():
             context = multiprocessing.get_context("fork")

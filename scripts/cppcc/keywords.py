@@ -63,7 +63,7 @@ class Keywords:
 
     @cached_property
     def _extracted(self) -> list[tuple[list[tuple[str, float]], list[str]]]:
-        self.segmenter.prepare(self.corpus)
+        self.segmenter.prepare()
         self.tfidf  # noqa: B018 - loaded once, before forking
         return fork_map(self._extract, self.corpus.proposals, chunksize=64)
 

@@ -91,6 +91,7 @@ class Segmenter:
     and its cuts, by the corpus's own terms."""
 
     def __init__(self, corpus: Corpus, cache: dict | None = None):
+        self.corpus, self.prepared = corpus, False
         terms = user_terms(corpus)
         fingerprint = hashlib.sha256("\n".join(terms).encode()).hexdigest()
         cache = cache if cache is not None else {}
@@ -117,16 +118,19 @@ class Segmenter:
                     words[w] = words.get(w, 0) + 1
         return Cut(nouns, words, {w: n for w, n in words.items() if len(w) > 2})
 
-    def prepare(self, corpus: Corpus) -> None:
+    def prepare(self) -> None:
         """Cut every text of the corpus not cut yet (on every core when there are many), and
-        forget the cuts of texts the corpus no longer has."""
-        texts = {t for p in corpus.proposals for t in (*meta_texts(p), *item_texts(p))}
+        forget the cuts of texts the corpus no longer has; once."""
+        if self.prepared:
+            return
+        texts = {t for p in self.corpus.proposals for t in (*meta_texts(p), *item_texts(p))}
         for stale in self.cuts.keys() - texts:
             del self.cuts[stale]
         todo = sorted(texts - self.cuts.keys())
         if len(todo) >= MANY:  # load the dictionaries once, before forking
             self.dictionary.tags  # noqa: B018
         self.cuts.update(zip(todo, fork_map(self._cut, todo, chunksize=64)))
+        self.prepared = True
 
     def cut(self, text: str) -> Cut:
         if text not in self.cuts:

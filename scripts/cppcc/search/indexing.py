@@ -219,7 +219,7 @@ class IndexBuilder:
 
     def files(self, parallel: bool | None = None) -> dict[str, bytes]:
         corpus = self.links.corpus
-        self.segmenter.prepare(corpus)  # jieba's cuts, before the workers fork
+        self.segmenter.prepare()  # jieba's cuts, before the workers fork
         # A job a core: each table, split into buckets by the terms' hash if there are cores
         # to spare (a power of two of them, so that a bucket's terms fall in whole shards)
         buckets = 1 << max(cores() // len(TABLES), 1).bit_length() - 1
