@@ -12,8 +12,6 @@ import json
 import logging
 import re
 import secrets
-import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -30,13 +28,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler
 
 from . import exports, permalinks, search
 from .indexprocess import IndexProcess, replace_folder
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
 from .parallel import MANY, can_fork, fork_map
+from .publishing import StagedSite
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
 from .search.indexing import ROOT as INDEX_ROOT
@@ -74,39 +72,6 @@ def with_search_worker(html: str, worker_url: str) -> Markup:
     data = json.loads(found.group(2))
     data["search"] = worker_url
     return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
-
-
-class StagedSite:
-    """Atomic output: the build writes into a sibling folder that replaces `site_dir` only once
-    everything, strict mode included, has succeeded; a failed build leaves the old site as it was.
-    """
-
-    def __init__(self, config: MkDocsConfig):
-        self.config, self.final = config, Path(config.site_dir)
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.stage = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.new-", dir=self.final.parent))
-        self.stage.chmod(self.final.stat().st_mode if self.final.exists() else 0o755)
-        self.warnings = CountHandler(level=logging.WARNING)
-        logging.getLogger("mkdocs").addHandler(self.warnings)
-        config.site_dir = str(self.stage)
-
-    def publish(self) -> bool:
-        """Swap the staged site into place, unless strict mode is about to abort the build."""
-        if self.config.strict and self.warnings.get_counts():
-            self.discard()
-            return False
-        old = self.final.with_name(f"{self.stage.name}.old")
-        if self.final.exists():
-            self.final.rename(old)
-        self.stage.rename(self.final)
-        shutil.rmtree(old, ignore_errors=True)
-        self.discard()
-        return True
-
-    def discard(self) -> None:
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
-        shutil.rmtree(self.stage, ignore_errors=True)
-        self.config.site_dir = str(self.final)
 
 
 class ProposalsPlugin(BasePlugin[ProposalsConfig]):
