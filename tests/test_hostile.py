@@ -20,6 +20,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from cppcc.indexes import KEYWORDS, PARTIES
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
 from cppcc.sitetools import build_site, serve
@@ -191,18 +192,18 @@ def test_meeting_pages_show_every_string_as_text(site, links, url):
 
 def test_parties_page_shows_every_string_as_text(site, links):
     page = soup(site, "parties")
-    assert [h.get_text() for h in page.select("h2")] == list(links.by_affiliation)
+    assert [h.get_text() for h in page.select("h2")] == list(links.indexes[PARTIES].groups)
     rows = [(li.a.get_text(), li.select_one(".cppcc-by").get_text())
             for li in page.select("h2 + ul > li")]
     assert rows == [(p.title, f"{p.speaker.name} · {p.speaker.body}{p.speaker.role}")
-                    for ps in links.by_affiliation.values() for p in ps]
+                    for ps in links.indexes[PARTIES].groups.values() for p in ps]
 
 
 def test_keyword_chips_and_index_show_text(site, links):
     page = soup(site, "keywords")
-    assert [a.get_text() for a in page.select(".cppcc-keyword-cloud a")] == list(links.by_keyword)
+    assert [a.get_text() for a in page.select(".cppcc-keyword-cloud a")] == list(links.indexes[KEYWORDS].groups)
     titles = {li.a.get_text() for li in page.select("h2 + ul > li")}
-    assert titles == {p.title for ps in links.by_keyword.values() for p in ps}
+    assert titles == {p.title for ps in links.indexes[KEYWORDS].groups.values() for p in ps}
     for p in links.corpus.proposals:
         chips = [a.get_text() for a in soup(site, p.slug).select(".cppcc-keywords a")]
         assert chips == links.keywords.of(p)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from cppcc import linking, rendering
-from cppcc.linking import Links, paginate, proposal_url
+from cppcc import indexes, linking, rendering, urls
+from cppcc.indexes import KEYWORDS, PARTIES, paginate
+from cppcc.linking import Links
 from cppcc.loading import load_corpus
 from cppcc.sitetools import build_site
 
@@ -62,25 +63,26 @@ def test_paginate_splits_groups_across_pages_and_finds_where_each_starts(corpus_
     pages = paginate("keywords/", groups, size=4)
     assert [p.url for p in pages] == ["keywords/", "keywords/2/", "keywords/3/"]
     assert [list(p.groups) for p in pages] == [["a", "b"], ["b"], ["c"]]
-    assert linking.first_pages(pages) == {"a": "keywords/", "b": "keywords/", "c": "keywords/3/"}
+    assert indexes.first_pages(pages) == {"a": "keywords/", "b": "keywords/", "c": "keywords/3/"}
 
 
 def test_big_indexes_are_split_and_every_index_link_lands_on_its_heading(corpus_dir, monkeypatch):
-    monkeypatch.setattr(linking, "INDEX_PAGE_SIZE", 5)
+    monkeypatch.setattr(indexes, "PAGE_SIZE", 5)
     links = Links(load_corpus(corpus_dir))
     pages = {page.url: page.markdown for page in rendering.all_pages(links)}
     latest = links.corpus.meetings[-1]
-    assert len(links.meeting_pages(latest)) > 1 and len(links.keyword_pages) > 1
-    for url in [links.keyword_url(w) for w in links.by_keyword] + \
-            [links.affiliation_url(a) for a in links.by_affiliation]:
+    by_keyword, by_party = links.indexes[KEYWORDS], links.indexes[PARTIES]
+    assert len(links.indexes.of_meeting(latest).pages) > 1 and len(by_keyword.pages) > 1
+    for url in [by_keyword.url_of(w) for w in by_keyword.groups] + \
+            [by_party.url_of(a) for a in by_party.groups]:
         page, _, anchor = url.partition("#")
         assert f'id="{anchor}"' in pages[page], url
-    listed = [p for m in links.corpus.meetings for index in links.meeting_pages(m)
+    listed = [p for m in links.corpus.meetings for index in links.indexes.of_meeting(m).pages
               for _, p in index.entries]
     assert sorted(p.slug for p in listed) == sorted(p.slug for p in links.corpus.proposals)
     home = pages[""]
     assert home.count('class="cppcc-card"') == 5
-    assert all(f'href="{proposal_url(p)}"' not in home for p in links.corpus.of_meeting(latest.id)[5:])
+    assert all(f'href="{urls.proposal(p.slug)}"' not in home for p in links.corpus.of_meeting(latest.id)[5:])
 
 
 def test_the_scale_benchmark_measures_at_a_tiny_n(tmp_path, capsys):

@@ -9,28 +9,25 @@ import csv
 import io
 import json
 
-from .linking import Links, item_url, meeting_url, proposal_url
+from . import urls
+from .linking import Links
 from .model import Corpus, Meeting, Proposal
-
-
-def _url(base: str, path: str) -> str:
-    return (base.rstrip("/") + "/" + path) if base else path
 
 
 def _proposal(p: Proposal, base: str) -> dict:
     data = p.model_dump(mode="json", exclude_none=True)
-    data["url"] = _url(base, proposal_url(p))
+    data["url"] = urls.absolute(base, urls.proposal(p.slug))
     for key in ("background", "problems", "recommendations"):
         for entry in data[key]:
-            entry["url"] = _url(base, item_url(p, entry["id"]))
+            entry["url"] = urls.absolute(base, urls.item(p.slug, entry["id"]))
     if "recommendations_intro" in data:
         intro = data["recommendations_intro"]
-        intro["url"] = _url(base, item_url(p, intro["id"]))
+        intro["url"] = urls.absolute(base, urls.item(p.slug, intro["id"]))
     return data
 
 
 def _meeting(m: Meeting, base: str) -> dict:
-    return {**m.model_dump(mode="json", exclude_none=True), "url": _url(base, meeting_url(m))}
+    return {**m.model_dump(mode="json", exclude_none=True), "url": urls.absolute(base, urls.meeting(m.id))}
 
 
 def proposals_json(links: Links, base: str = "") -> str:
@@ -55,5 +52,5 @@ def recommendations_csv(corpus: Corpus, base: str = "") -> str:
     for p in corpus.proposals:
         for n, r in enumerate(p.recommendations, 1):
             writer.writerow([p.meeting, p.slug, p.title, p.speaker.name, n, r.id, r.headline,
-                             _url(base, item_url(p, r.id))])
+                             urls.absolute(base, urls.item(p.slug, r.id))])
     return "\ufeff" + out.getvalue()

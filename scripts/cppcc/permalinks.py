@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from . import urls
 from .model import Corpus
 
 MANIFEST = "permalinks.txt"
@@ -25,8 +26,8 @@ def permalinks(corpus: Corpus) -> list[str]:
     """The permalinks the corpus publishes now, sorted."""
     out = set()
     for proposal in corpus.proposals:
-        out.add(f"{proposal.slug}/")
-        out.update(f"{proposal.slug}/#{item.id}" for item in proposal.items())
+        out.add(urls.proposal(proposal.slug))
+        out.update(urls.item(proposal.slug, item.id) for item in proposal.items())
     return sorted(out)
 
 
@@ -35,10 +36,10 @@ def landing(corpus: Corpus) -> dict[str, str]:
     out: dict[str, str] = {}
     for proposal in corpus.proposals:
         for slug in (proposal.slug, *proposal.aliases):
-            out[f"{slug}/"] = f"{proposal.slug}/"
+            out[urls.proposal(slug)] = urls.proposal(proposal.slug)
             for item in proposal.items():
                 for name in (item.id, *item.aliases):
-                    out.setdefault(f"{slug}/#{name}", f"{proposal.slug}/#{item.id}")
+                    out.setdefault(urls.item(slug, name), urls.item(proposal.slug, item.id))
     return out
 
 
@@ -75,20 +76,22 @@ def check(corpus: Corpus, recorded: list[str]) -> Check:
     return Check(missing, new)
 
 
-def redirect_page(to: str, title: str) -> str:
-    """A page at an old slug: plain HTML that sends the reader to `to`, fragment kept by
+def redirect_page(old: str, to: str, title: str) -> str:
+    """A page at the old URL `old`: plain HTML that sends the reader to `to`, fragment kept by
     `redirect.js` (no inline script, so that it works under a strict Content-Security-Policy)."""
-    href = escape(f"../{to}")
+    href = escape(urls.relative(old, to))
+    script = escape(urls.relative(old, urls.asset("redirect.js")))
     return (f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f"<title>已移至:{escape(title)}</title>\n"
             f'<link rel="canonical" href="{href}">\n'
             f'<meta http-equiv="refresh" content="0; url={href}">\n'
             f'<meta name="robots" content="noindex">\n'
-            f'<script src="../assets/cppcc/redirect.js"></script>\n</head>\n<body>\n'
+            f'<script src="{script}"></script>\n</head>\n<body>\n'
             f'<p>本页已移至 <a href="{href}">{escape(title)}</a>。</p>\n</body>\n</html>\n')
 
 
 def redirects(corpus: Corpus) -> dict[str, str]:
     """`<old-slug>/index.html` -> its redirect page, for every proposal's old slugs."""
-    return {f"{alias}/index.html": redirect_page(f"{p.slug}/", p.title)
+    return {urls.redirect_file(alias): redirect_page(urls.proposal(alias), urls.proposal(p.slug),
+                                                     p.title)
             for p in corpus.proposals for alias in p.aliases}

@@ -11,25 +11,18 @@ import math
 from dataclasses import dataclass, field
 from functools import partial
 from html import escape
+from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 
-from .linking import (
-    CSV_EXPORT,
-    JSON_EXPORT,
-    KEYWORDS,
-    PARTIES,
-    IndexPage,
-    Links,
-    item_url,
-    meeting_url,
-    proposal_url,
-    relative,
-)
-from .model import Meeting, Note, Passage, Proposal, Recommendation
+from . import templating, urls
+from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
+from .linking import Links
+from .model import Note, Passage, Proposal, Recommendation
 from .parallel import fork_map
 
-SCHEMA_URL = "schema/proposal.schema.json"
+SCHEMA_URL = urls.schema("proposal.schema.json")
 
 
 def esc(text: str) -> str:
@@ -58,7 +51,7 @@ class Page:
 
     @property
     def src_uri(self) -> str:
-        return f"{self.url}index.md" if self.url else "index.md"
+        return urls.source_file(self.url)
 
     @property
     def html(self) -> str:
@@ -81,12 +74,12 @@ def _document(title: str, blocks: list[str]) -> str:
 
 def _link(page: str, to: str, text: str, **attrs: str) -> str:
     extra = "".join(f' {k.rstrip("_")}="{esc(v)}"' for k, v in attrs.items())
-    return f'<a href="{esc(relative(page, to))}"{extra}>{esc(text)}</a>'
+    return f'<a href="{esc(urls.relative(page, to))}"{extra}>{esc(text)}</a>'
 
 
 def _speaker_line(links: Links, page: str, proposal: Proposal) -> str:
     s = proposal.speaker
-    body = _link(page, links.affiliation_url(s.affiliation), s.body)
+    body = _link(page, links.indexes[PARTIES].url_of(s.affiliation), s.body)
     return (f'<span class="cppcc-speaker-name">{esc(s.name)}</span>'
             f'<span class="cppcc-speaker-body">{body}</span>'
             f'<span class="cppcc-speaker-role">{esc(s.role)}</span>')
@@ -142,7 +135,7 @@ class ProposalRenderer:
 
     def __init__(self, links: Links, proposal: Proposal):
         self.links, self.p = links, proposal
-        self.url = proposal_url(proposal)
+        self.url = urls.proposal(proposal.slug)
         self.label = proposal.labels()
 
     def _rec_ref(self, rec: Recommendation) -> str:
@@ -176,10 +169,10 @@ class ProposalRenderer:
         p, links = self.p, self.links
         meeting = links.corpus.meeting(p.meeting)
         keywords = "".join(
-            f'<li>{_link(self.url, links.keyword_url(w), w, class_="md-tag")}</li>'
+            f'<li>{_link(self.url, links.indexes[KEYWORDS].url_of(w), w, class_="md-tag")}</li>'
             for w in links.keywords.of(p))
         return [
-            (f'<p class="cppcc-kicker">{_link(self.url, meeting_url(meeting), meeting.title)}'
+            (f'<p class="cppcc-kicker">{_link(self.url, urls.meeting(meeting.id), meeting.title)}'
              f' · {esc(p.topic)}</p>'),
             f"<h1>{esc(p.title)}</h1>",
             f'<p class="cppcc-speaker">{_speaker_line(links, self.url, p)}</p>',
@@ -192,7 +185,7 @@ class ProposalRenderer:
         if not related:
             return []
         rows = "".join(
-            f"<li>{_link(self.url, proposal_url(r.proposal), r.proposal.title)}"
+            f"<li>{_link(self.url, urls.proposal(r.proposal.slug), r.proposal.title)}"
             f'<span class="cppcc-shared">共同关键词:{esc("、".join(r.shared))}</span></li>'
             for r in related)
         return ['<h2 id="related">相关建议</h2>', f'<ul class="cppcc-related">{rows}</ul>']
@@ -201,10 +194,10 @@ class ProposalRenderer:
         prev, next_ = self.links.neighbours(self.p)
         parts = []
         if prev:
-            parts.append(_link(self.url, proposal_url(prev), f"上一篇:{prev.title}", rel="prev",
+            parts.append(_link(self.url, urls.proposal(prev.slug), f"上一篇:{prev.title}", rel="prev",
                                class_="cppcc-prev"))
         if next_:
-            parts.append(_link(self.url, proposal_url(next_), f"下一篇:{next_.title}", rel="next",
+            parts.append(_link(self.url, urls.proposal(next_.slug), f"下一篇:{next_.title}", rel="next",
                                class_="cppcc-next"))
         return f'<nav class="cppcc-pager" aria-label="上一篇与下一篇">{"".join(parts)}</nav>'
 
@@ -235,108 +228,40 @@ class ProposalRenderer:
 def _cards(links: Links, page: str, proposals: list[Proposal]) -> str:
     cards = "".join(
         f'<li class="cppcc-card"><p class="cppcc-card-topic">{esc(p.topic)}</p>'
-        f'<h3>{_link(page, proposal_url(p), p.title)}</h3>'
+        f'<h3>{_link(page, urls.proposal(p.slug), p.title)}</h3>'
         f'<p class="cppcc-speaker">{_speaker_line(links, page, p)}</p>'
         f'<p class="cppcc-counts">问题 {len(p.problems)} 项 · 建议 {len(p.recommendations)} 条</p></li>'
         for p in proposals)
     return f'<div class="grid cards cppcc-cards"><ul>{cards}</ul></div>'
 
 
-def _page_nav(page: str, pages: list[IndexPage], current: IndexPage) -> list[str]:
-    """Previous and next page of a paginated index, and on its first page a guide to all pages."""
-    if len(pages) == 1:
-        return []
-    n = current.number
-    parts = [_link(page, pages[n - 2].url, "上一页", rel="prev") if n > 1 else "",
-             f'<span aria-current="page">第 {n} 页,共 {len(pages)} 页</span>',
-             _link(page, pages[n].url, "下一页", rel="next") if n < len(pages) else ""]
-    if n > 1:
-        parts.append(_link(page, pages[0].url, "各页目录"))
-    blocks = [f'<nav class="cppcc-pages" aria-label="分页">{" ".join(filter(None, parts))}</nav>']
-    if n == 1:
-        before = [0]
-        for p in pages:
-            before.append(before[-1] + len(p.entries))
-        rows = "".join(
-            f"<li>{_link(page, p.url, f'第 {p.number} 页')} "
-            f"{esc(_guide_range(p, before[p.number - 1]))}</li>" for p in pages)
-        blocks.append(f'<ol class="cppcc-page-guide" aria-label="各页目录">{rows}</ol>')
-    return blocks
+class IndexRenderer:
+    """The pages of every index, each drawn by its index's template."""
 
+    def __init__(self, links: Links, overrides: Path | None = None):
+        self.links, self.env = links, templating.environment(overrides)
 
-def _guide_range(page: IndexPage, before: int) -> str:
-    first, last = page.entries[0][0], page.entries[-1][0]
-    if not first:  # a meeting's index: one group, told by position
-        return f"第 {before + 1}–{before + len(page.entries)} 篇"
-    return first if first == last else f"{first} — {last}"
+    def _context(self, url: str, listing: Listing, page: IndexPage, **extra) -> dict:
+        return {"links": self.links, "urls": urls, "url": url, "listing": listing, "page": page,
+                "link": lambda to, text, **attrs: Markup(_link(url, to, text, **attrs)),
+                "cards": lambda proposals: Markup(_cards(self.links, url, proposals)),
+                "items_with": _items_with, **extra}
 
+    def _render(self, template: str, title: str, context: dict) -> Page:
+        body = self.env.get_template(template).render(context).strip("\n")
+        return Page(context["url"], title, _document(title, [body]))
 
-def _meeting_blocks(links: Links, page: str, meeting: Meeting,
-                    index: IndexPage | None = None) -> list[str]:
-    proposals = links.corpus.of_meeting(meeting.id)
-    pages = links.meeting_pages(meeting)
-    index = index or pages[0]
-    return [
-        f'<div class="cppcc-hero"><p class="cppcc-kicker">{esc(meeting.title)}</p>'
-        f'<h1 class="cppcc-headline">{esc(meeting.headline)}</h1>'
-        + (f'<p class="cppcc-subtitle">{esc(meeting.subtitle)}</p>' if meeting.subtitle else "")
-        + "</div>",
-        f'<h2 id="speeches">发言摘要 <span class="cppcc-counts">{len(proposals)} 篇</span></h2>',
-        _cards(links, page, [p for _, p in index.entries]),
-        *_page_nav(page, pages, index),
-    ]
+    def page(self, listing: Listing, page: IndexPage) -> Page:
+        index = listing.index
+        title = index.title + (f"(第 {page.number} 页)" if page.number > 1 else "")
+        return self._render(index.template, title, self._context(page.url, listing, page,
+                                                                 title=title))
 
-
-def home_page(links: Links) -> Page:
-    corpus = links.corpus
-    latest = corpus.meetings[-1]
-    blocks = _meeting_blocks(links, "", latest)
-    if len(corpus.meetings) > 1:
-        rows = "".join(f"<li>{_link('', meeting_url(m), m.title)}</li>"
-                       for m in reversed(corpus.meetings))
-        blocks += ['<h2 id="meetings">历次会议</h2>', f"<ul>{rows}</ul>"]
-    blocks += [
-        '<h2 id="browse">浏览</h2>',
-        (f'<ul><li>{_link("", PARTIES, "按党派、团体浏览")}</li>'
-         f'<li>{_link("", KEYWORDS, "按关键词浏览")}</li></ul>'),
-        '<h2 id="open-data">开放数据</h2>',
-        (f'<ul class="cppcc-data"><li>{_link("", JSON_EXPORT, "proposals.json")}'
-         " — 全部建议的结构化数据,含每一项的链接</li>"
-         f'<li>{_link("", CSV_EXPORT, "recommendations.csv")}'
-         " — 每条建议一行:所属建议、编号、标题、链接</li>"
-         f'<li>{_link("", SCHEMA_URL, "proposal.schema.json")} — 数据格式(JSON Schema)</li></ul>'),
-    ]
-    return Page("", latest.headline, _document(latest.headline, blocks))
-
-
-def _meeting_page(links: Links, meeting: Meeting, index: IndexPage) -> Page:
-    """A page of the meeting's index: its proposals' cards, `INDEX_PAGE_SIZE` to a page."""
-    title = _paged_title(meeting.title, index)
-    return Page(index.url, title, _document(title, _meeting_blocks(links, index.url, meeting, index)))
-
-
-def _heading(anchor: str, name: str, index: IndexPage, first_url: str) -> str:
-    """A group's heading; where the group began on an earlier page, marked as continued."""
-    if first_url == index.url:
-        return f'<h2 id="{anchor}">{esc(name)}</h2>'
-    return f'<h2 id="{anchor}">{esc(name)}(续)</h2>'
-
-
-def _paged_title(title: str, index: IndexPage) -> str:
-    return title + (f"(第 {index.number} 页)" if index.number > 1 else "")
-
-
-def _parties_page(links: Links, index: IndexPage) -> Page:
-    url, title = index.url, _paged_title("按党派、团体浏览", index)
-    blocks = [f"<h1>{esc(title)}</h1>", *_page_nav(url, links.affiliation_pages, index)]
-    for name, proposals in index.groups.items():
-        first = links.affiliation_url(name).partition("#")[0]
-        rows = "".join(
-            f"<li>{_link(url, proposal_url(p), p.title)}"
-            f'<span class="cppcc-by">{esc(p.speaker.name)} · {esc(p.speaker.body)}{esc(p.speaker.role)}'
-            "</span></li>" for p in proposals)
-        blocks += [_heading(links.affiliation_anchor[name], name, index, first), f"<ul>{rows}</ul>"]
-    return Page(url, title, _document(title, blocks))
+    def home(self) -> Page:
+        latest = self.links.corpus.meetings[-1]
+        listing = self.links.indexes.of_meeting(latest)
+        return self._render("home.html", latest.headline, self._context(
+            urls.HOME, listing, listing.pages[0]))
 
 
 def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
@@ -346,31 +271,12 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
             if word in item.speaker_text]
 
 
-def _keywords_page(links: Links, index: IndexPage) -> Page:
-    url, title, groups = index.url, _paged_title("按关键词浏览", index), index.groups
-    chips = "".join(f'<li><a class="md-tag" href="#{links.keyword_anchor[w]}">{esc(w)}</a></li>'
-                    for w in groups)
-    blocks = [f"<h1>{esc(title)}</h1>", *_page_nav(url, links.keyword_pages, index),
-              f'<ul class="md-tags cppcc-keyword-cloud">{chips}</ul>']
-    for word, proposals in groups.items():
-        rows = ""
-        for p in proposals:
-            items = "、".join(_link(url, item_url(p, i), label) for label, i in _items_with(p, word))
-            rows += (f"<li>{_link(url, proposal_url(p), p.title)}"
-                     + (f'<span class="cppcc-items">{items}</span>' if items else "") + "</li>")
-        first = links.keyword_url(word).partition("#")[0]
-        blocks += [_heading(links.keyword_anchor[word], word, index, first), f"<ul>{rows}</ul>"]
-    return Page(url, title, _document(title, blocks))
-
-
-def all_pages(links: Links) -> list[Page]:
-    """Every page; each is made on its own, on every core, once what they share is known."""
-    corpus = links.corpus
-    links.compute_shared()
-    jobs = [partial(home_page, links)]
-    jobs += [partial(_parties_page, links, index) for index in links.affiliation_pages]
-    jobs += [partial(_keywords_page, links, index) for index in links.keyword_pages]
-    jobs += [partial(_meeting_page, links, m, index)
-             for m in corpus.meetings for index in links.meeting_pages(m)]
-    jobs += [ProposalRenderer(links, p).page for p in corpus.proposals]
+def all_pages(links: Links, overrides: Path | None = None) -> list[Page]:
+    """Every page; each is made on its own, on every core, once what they share is known.
+    `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates."""
+    links.prepare()
+    indexes = IndexRenderer(links, overrides)
+    jobs = [indexes.home]
+    jobs += [partial(indexes.page, listing, page) for listing, page in links.indexes.pages()]
+    jobs += [ProposalRenderer(links, p).page for p in links.corpus.proposals]
     return fork_map(lambda job: job(), jobs, chunksize=64)

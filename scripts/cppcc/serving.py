@@ -15,17 +15,13 @@ from pathlib import Path
 from .indexprocess import IndexProcess
 from .linking import Links
 from .rendering import Page
-from .search.indexing import ROOT as INDEX_ROOT
-
-# A template that prints a page's finished output, which the page carries as its OUTPUT attribute
-PRINTED = "cppcc-printed-page.html"
-OUTPUT = "cppcc_output"
+from .urls import SEARCH_INDEX as INDEX_ROOT
 
 
 class RenderCache:
     """`mkdocs serve` only: one of our pages whose inputs have not changed since the previous
     build is not rendered by the theme again (~2.5 ms a page); it prints its previous output
-    through PRINTED.
+    through the builder (`prerender.print_as`).
 
     A page's inputs are its own (our `Page`: front matter, HTML and table of contents) and what
     the theme shows on every page alike (for MkDocs: the config file, every file under `docs/`,

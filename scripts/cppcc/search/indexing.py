@@ -21,13 +21,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..linking import Links, proposal_url
+from .. import urls
+from ..linking import Links
 from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
 from ..segmenting import Cut, meta_texts
 from . import maps, ranking, text, varint
 
-ROOT = "search/cppcc/"
+ROOT = urls.SEARCH_INDEX
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
 IMPACT = operator.itemgetter(2)
@@ -210,7 +211,7 @@ class IndexBuilder:
         for p, proposal in enumerate(self.links.corpus.proposals):
             s = proposal.speaker
             out[f"{ROOT}p/{p}.json"] = _json({
-                "u": proposal_url(proposal),
+                "u": urls.proposal(proposal.slug),
                 "t": proposal.title,
                 "s": f"{s.name} · {s.body} {s.role}",
                 "i": [[it.id, it.label, it.head, it.body] for it in items_of(proposal)],

@@ -1,0 +1,152 @@
+"""The build of the site, top to bottom, in the order it happens:
+
+1. load     read and validate every YAML file into one `Corpus` (`loading`)
+2. check    every permalink ever published still lands (`permalinks`)
+3. link     cut the texts (jieba), find keywords, neighbours, related proposals, indexes (`linking`)
+4. index    start writing the search index, in a child process, beside the site (`indexprocess`)
+5. pages    make every page in memory, on every core (`rendering`); the static files beside them
+6. exports  write the open data into the finished site, and move the search index in
+7. publish  the builder swaps the finished site into place (`publishing`)
+
+No MkDocs here: the plugin (`plugin.py`) runs these steps from MkDocs' events, hands the pages to
+MkDocs, and publishes; another builder would call the same steps. What `mkdocs serve` keeps
+between builds (`Caches`) makes a rebuild redo only what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import exports, permalinks, search, urls
+from .indexprocess import IndexProcess, replace_folder
+from .linking import Links
+from .loading import LoadError, load_corpus
+from .model import Corpus
+from .rendering import SCHEMA_URL, Page, all_pages
+from .schema import proposal_schema
+from .serving import BackgroundIndex, RenderCache
+
+
+class BuildError(Exception):
+    """The build cannot go on: `problems` are one line each (`file:line: key: rule`), the
+    message says what happened."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+@dataclass
+class Caches:
+    """What `mkdocs serve` keeps from one build to the next."""
+
+    parsed: dict = field(default_factory=dict)  # YAML parses by file contents (`loading`)
+    cuts: dict = field(default_factory=dict)  # jieba's cuts by text (`segmenting`)
+    index: BackgroundIndex = field(default_factory=BackgroundIndex)  # the search index's child
+    rendered: RenderCache = field(default_factory=RenderCache)  # themed pages (`serving`)
+    built: bool = False  # whether a build has been published, whose search index can be reused
+
+
+@dataclass
+class Build:
+    """One build of the site whose proposals are in `proposals_dir` (shown in messages relative
+    to `root`); `overrides` is the folder of the site's own templates (`templating`)."""
+
+    proposals_dir: Path
+    root: Path
+    log: logging.Logger
+    search: bool = True
+    overrides: Path | None = None
+    caches: Caches | None = None
+    corpus: Corpus = field(init=False)
+    links: Links = field(init=False)
+    pages: dict[str, Page] = field(init=False, default_factory=dict)
+    index: IndexProcess | None = field(init=False, default=None)
+
+    def load(self) -> None:
+        try:
+            self.corpus = load_corpus(self.proposals_dir, display_root=self.root,
+                                      cache=self.caches.parsed if self.caches else None)
+        except LoadError as error:
+            shown = self.proposals_dir.relative_to(self.root).as_posix()
+            raise BuildError(f"{_count(len(error.issues), 'error')} in {shown}/: nothing was "
+                             "built", [str(issue) for issue in error.issues]) from None
+
+    def check(self) -> None:
+        """Fail if a published permalink (proposals/permalinks.txt) would no longer land."""
+        manifest = self.proposals_dir / permalinks.MANIFEST
+        if not manifest.is_file():
+            return
+        shown = manifest.relative_to(self.root).as_posix()
+        result = permalinks.check(self.corpus, permalinks.read_manifest(manifest))
+        if result.missing:
+            raise BuildError(f"{_count(len(result.missing), 'published permalink')} would break: "
+                             "nothing was built", result.problems(shown))
+        if result.new:
+            self.log.info(result.advice(shown))
+
+    def link(self) -> None:
+        self.links = Links(self.corpus, segment_cache=self.caches.cuts if self.caches else None)
+
+    def start_index(self, site: Path) -> None:
+        """Start writing the search index beside `site` (which the builder empties next), unless
+        `mkdocs serve` will write it after the pages are served. Its folder appears only once
+        written, and `finish` moves it into the site."""
+        if self.search and not (self.caches and self.caches.built):
+            folder = site.parent / f".cppcc-index-{secrets.token_hex(8)}"
+            self.index = IndexProcess(self.links, folder)
+
+    def make_pages(self) -> None:
+        self.pages = {page.src_uri: page for page in all_pages(self.links, self.overrides)}
+
+    def static_files(self) -> dict[str, bytes | str]:
+        """Every file of the site that is not a page: our assets, the schema, the redirects of
+        old slugs, the search's scripts; by site path."""
+        out: dict[str, bytes | str] = {}
+        assets = resources.files("cppcc") / "assets"
+        for name in sorted(a.name for a in assets.iterdir() if a.is_file()):
+            out[urls.asset(name)] = (assets / name).read_bytes()
+        out[SCHEMA_URL] = proposal_schema()
+        out.update(permalinks.redirects(self.corpus))
+        if self.search:
+            out.update({urls.search_asset(name): content
+                        for name, content in search.assets().items()})
+        return out
+
+    def finish(self, site: Path, base: str, previous: Path | None = None) -> None:
+        """Write the exports into the finished `site` and move the search index in (for
+        `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
+        (site / urls.PROPOSALS_JSON).write_text(exports.proposals_json(self.links, base),
+                                                encoding="utf-8")
+        (site / urls.RECOMMENDATIONS_CSV).write_text(
+            exports.recommendations_csv(self.corpus, base), encoding="utf-8", newline="")
+        if self.index:
+            try:
+                self.index.wait()
+            except RuntimeError as error:
+                raise BuildError(str(error)) from None
+            replace_folder(self.index.folder, site / urls.SEARCH_INDEX)
+            self.index = None
+        elif self.search and self.caches and previous:
+            self.caches.index.carry_over(previous, site)
+
+    def published(self, site: Path) -> None:
+        """The site is in place: `mkdocs serve` now writes its new search index."""
+        if self.caches:
+            if self.search and self.caches.built:
+                self.caches.index.start(self.links, site)
+            self.caches.built = True
+
+    def abandon(self) -> None:
+        """Leave nothing of an unfinished build: no index child, no folder of its."""
+        if self.index:
+            self.index.stop()
+            self.index = None

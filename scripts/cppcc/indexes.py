@@ -1,0 +1,176 @@
+"""Index pages as data: things grouped under headings (proposals by party or body, by keyword;
+meetings by committee and term; a meeting's proposals), laid out in pages.
+
+An index is one `Index` entry, `INDEXES` below or `meeting_index` for each meeting: its URL, its
+title, the template that draws its pages and how it groups its entries. `Listing` lays one index
+out: its groups, an anchor for each heading, its pages of `PAGE_SIZE` entries (a group may span
+pages) and where each group starts. Adding an index is an entry here plus its template.
+Nothing here depends on MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pypinyin import lazy_pinyin
+
+from . import urls
+from .model import Corpus, Meeting
+
+if TYPE_CHECKING:
+    from .linking import Links
+
+# Entries listed on one page of an index; a longer index is split into pages `<url>`, `<url>2/`...
+PAGE_SIZE = 200
+
+
+def pinyin_key(name: str) -> tuple[str, str]:
+    """Sort key for Chinese names: by pinyin, then by the characters."""
+    return ("".join(lazy_pinyin(name)), name)
+
+
+def anchors(names: list[str]) -> dict[str, str]:
+    """Stable, URL-safe, unique fragments for Chinese headings: their pinyin, numbered on clashes."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(set(names), key=pinyin_key):
+        syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.isascii()]
+        slug = "-".join("".join(c for c in s.lower() if c.isalnum()) for s in syllables).strip("-")
+        base, n = slug or "x", 1
+        while (slug or "x") in taken or not slug:
+            n += 1
+            slug = f"{base}-{n}"
+        out[name] = slug
+        taken.add(slug)
+    return out
+
+
+Groups = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class Index:
+    """A kind of index page. `groups` gives, for a site, each heading's entries, both in the
+    order shown; `anchored` indexes give each heading an anchor that links point at."""
+
+    url: str
+    title: str
+    template: str
+    groups: Callable[[Links], Groups]
+    anchored: bool = True
+    subject: Any = None  # what the index is of, for its template (a meeting's index: the meeting)
+
+
+def by_affiliation(links: Links) -> Groups:
+    """Party or body -> its proposals; by pinyin."""
+    groups: Groups = {}
+    for proposal in links.corpus.proposals:
+        groups.setdefault(proposal.speaker.affiliation, []).append(proposal)
+    return dict(sorted(groups.items(), key=lambda kv: pinyin_key(kv[0])))
+
+
+def by_keyword(links: Links) -> Groups:
+    """Keyword -> the proposals it is a keyword of; by pinyin."""
+    groups: Groups = {}
+    for proposal in links.corpus.proposals:
+        for word in links.keywords.of(proposal):
+            groups.setdefault(word, []).append(proposal)
+    return dict(sorted(groups.items(), key=lambda kv: pinyin_key(kv[0])))
+
+
+def committee_term(meeting: Meeting) -> str:
+    return f"{meeting.committee} · 第 {meeting.term} 届"
+
+
+def by_committee_term(links: Links) -> Groups:
+    """Committee and term -> its meetings, newest first; committees by pinyin."""
+    newest = sorted(links.corpus.meetings, key=lambda m: (pinyin_key(m.committee), -m.term,
+                                                           -m.session, m.id))
+    groups: Groups = {}
+    for meeting in newest:
+        groups.setdefault(committee_term(meeting), []).append(meeting)
+    return groups
+
+
+INDEXES: tuple[Index, ...] = (
+    Index(urls.PARTIES, "按党派、团体浏览", "parties.html", by_affiliation),
+    Index(urls.KEYWORDS, "按关键词浏览", "keywords.html", by_keyword),
+    Index(urls.MEETINGS, "历次会议", "meetings.html", by_committee_term),
+)
+PARTIES, KEYWORDS, MEETINGS = INDEXES
+
+
+def meeting_index(meeting: Meeting) -> Index:
+    """A meeting's own index: its proposals in printed order, under no heading."""
+    return Index(urls.meeting(meeting.id), meeting.title, "meeting.html",
+                 lambda links: {"": links.corpus.of_meeting(meeting.id)}, anchored=False,
+                 subject=meeting)
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One page of an index: its URL, its number (from 1) and its (heading, entry) pairs."""
+
+    url: str
+    number: int
+    entries: list[tuple[str, Any]]
+
+    @property
+    def groups(self) -> Groups:
+        out: Groups = {}
+        for name, entry in self.entries:
+            out.setdefault(name, []).append(entry)
+        return out
+
+
+def paginate(url: str, groups: Groups, size: int = 0) -> list[IndexPage]:
+    """The entries of `groups`, in order, cut into pages of `size` (default `PAGE_SIZE`)."""
+    size = size or PAGE_SIZE
+    entries = [(name, e) for name, found in groups.items() for e in found]
+    chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
+    return [IndexPage(urls.numbered(url, n), n, chunk) for n, chunk in enumerate(chunks, 1)]
+
+
+def first_pages(pages: list[IndexPage]) -> dict[str, str]:
+    """Heading -> URL of the page where its group starts."""
+    out: dict[str, str] = {}
+    for page in pages:
+        for name, _ in page.entries:
+            out.setdefault(name, page.url)
+    return out
+
+
+class Listing:
+    """One index laid out for a site: its groups, anchors, pages and where each group starts."""
+
+    def __init__(self, index: Index, links: Links):
+        self.index = index
+        self.groups = index.groups(links)
+        self.anchor = anchors(list(self.groups)) if index.anchored else {}
+        self.pages = paginate(index.url, self.groups)
+        self.first_page = first_pages(self.pages)
+
+    def url_of(self, name: str) -> str:
+        """Where the index lists a group: its heading on the page where the group starts."""
+        return f"{self.first_page[name]}#{self.anchor[name]}"
+
+
+class Indexes:
+    """Every index of a site, by the URL of its first page."""
+
+    def __init__(self, links: Links):
+        corpus: Corpus = links.corpus
+        kinds = [*INDEXES, *(meeting_index(m) for m in corpus.meetings)]
+        self.listings = {index.url: Listing(index, links) for index in kinds}
+
+    def __getitem__(self, index: Index) -> Listing:
+        return self.listings[index.url]
+
+    def of_meeting(self, meeting: Meeting) -> Listing:
+        return self.listings[urls.meeting(meeting.id)]
+
+    def pages(self) -> list[tuple[Listing, IndexPage]]:
+        """Every page of every index."""
+        return [(listing, page) for listing in self.listings.values() for page in listing.pages]

@@ -1,0 +1,86 @@
+"""The site's URL scheme: the one place that spells a path.
+
+Every URL is site-relative and a page's ends in `/` (directory URLs): the home page is `""`, a
+proposal `<slug>/`, one of its items `<slug>/#<id>`, a meeting `meetings/<id>/`, page n of an index
+`<index>/<n>/`. Everything else asks this module; the names the site itself takes (its top-level
+folders, the ids of a proposal page's own sections) are reserved from here, so that no proposal
+slug or item id can take them. Nothing here depends on MkDocs or on the model.
+"""
+
+from __future__ import annotations
+
+HOME = ""
+MEETINGS = "meetings/"  # the archive of meetings; a meeting's page is below it
+PARTIES = "parties/"
+KEYWORDS = "keywords/"
+ASSETS = "assets/cppcc/"  # our stylesheet and scripts
+SEARCH_ASSETS = f"{ASSETS}search/"  # the browser side of the search
+SEARCH_INDEX = "search/cppcc/"  # the search index (`search.indexing`)
+SCHEMA = "schema/"  # the JSON Schemas of the data formats
+PROPOSALS_JSON = "proposals.json"  # open data: the whole model
+RECOMMENDATIONS_CSV = "recommendations.csv"  # open data: a recommendation a row
+
+# The ids of a proposal page's own sections: fragments of the page, never an item's id.
+SECTIONS = ("background", "problems", "recommendations", "notes", "related")
+
+# Folders at the top of the site that are not proposals; a slug may not take one.
+TOP_FOLDERS = tuple(sorted({path.split("/", 1)[0] for path in (
+    MEETINGS, PARTIES, KEYWORDS, ASSETS, SEARCH_INDEX, SCHEMA)}))
+
+
+def proposal(slug: str) -> str:
+    return f"{slug}/"
+
+
+def item(slug: str, item_id: str) -> str:
+    return f"{slug}/#{item_id}"
+
+
+def meeting(meeting_id: str) -> str:
+    return f"{MEETINGS}{meeting_id}/"
+
+
+def numbered(url: str, number: int) -> str:
+    """Page `number` (from 1) of the paginated index whose first page is `url`."""
+    return url if number == 1 else f"{url}{number}/"
+
+
+def schema(name: str) -> str:
+    return f"{SCHEMA}{name}"
+
+
+def asset(name: str) -> str:
+    return f"{ASSETS}{name}"
+
+
+def search_asset(name: str) -> str:
+    return f"{SEARCH_ASSETS}{name}"
+
+
+def source_file(url: str) -> str:
+    """The file a page URL is written from: `<url>index.md` (the builder makes `index.html`)."""
+    return f"{url}index.md"
+
+
+def redirect_file(slug: str) -> str:
+    """The file of the page that sends an old slug's readers on."""
+    return f"{proposal(slug)}index.html"
+
+
+def absolute(base: str, url: str) -> str:
+    """`url` under the site's address `base`, where it is known (else left site-relative)."""
+    return (base.rstrip("/") + "/" + url) if base else url
+
+
+def relative(from_page: str, to: str) -> str:
+    """A relative href from a page URL (`a/`) to a site URL (`b/#x`, `data.csv`), as
+    `posixpath.relpath` finds it (in a tenth of its time: index pages hold thousands of links)."""
+    path, _, fragment = to.partition("#")
+    here = [part for part in from_page.split("/") if part]
+    *there, name = path.split("/")
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:] + ([name] if name else [])) or "."
+    rel = "./" if rel == "." else rel + ("/" if path.endswith("/") else "")
+    return rel + (f"#{fragment}" if fragment else "")

@@ -1,0 +1,104 @@
+"""Indexes are data: the archive of meetings, and a new index made of one entry and a template."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cppcc import indexes, rendering, urls
+from cppcc.indexes import INDEXES, Index, committee_term
+from cppcc.linking import Links
+from cppcc.loading import load_corpus
+from generate_corpus import generate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def text(tag) -> str:
+    return " ".join(tag.get_text(" ", strip=True).split())
+
+
+def body(markdown: str) -> BeautifulSoup:
+    return BeautifulSoup(markdown.partition("\n---\n\n")[2], "html.parser")
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Links:
+    """Forty proposals over five meetings of three committees."""
+    folder = generate(tmp_path_factory.mktemp("corpus") / "proposals", 40, seed=3,
+                      meeting_count=5)
+    return Links(load_corpus(folder))
+
+
+def archive(links: Links) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(heading, [(href, meeting title, line)]) of the archive page, as shown."""
+    pages = {page.url: page for page in rendering.all_pages(links)}
+    html = body(pages[urls.MEETINGS].markdown)
+    return [(text(h), [(li.a["href"], text(li.a), text(li.span))
+                       for li in h.find_next_sibling("ul").find_all("li")])
+            for h in html.find_all("h2")]
+
+
+def test_the_archive_lists_every_meeting_by_committee_and_term_newest_first(many):
+    corpus = many.corpus
+    expected = {}
+    for m in sorted(corpus.meetings, key=lambda m: (indexes.pinyin_key(m.committee), -m.term,
+                                                    -m.session)):
+        count = len(corpus.of_meeting(m.id))
+        line = f"第 {m.session} 次会议" + (f" · {m.year} 年" if m.year else "") + f" · {count} 篇"
+        expected.setdefault(committee_term(m), []).append((f"{m.id}/", m.title, line))
+    found = archive(many)
+    assert found == list(expected.items())
+    assert len(found) == len({m.committee for m in corpus.meetings}) >= 2
+    assert sum(len(rows) for _, rows in found) == len(corpus.meetings) == 5
+
+
+def test_the_real_archive_names_the_meeting_with_no_date_it_does_not_print(site_dir):
+    html = BeautifulSoup((site_dir / "meetings" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    page = html.select_one("article")
+    assert len(load_corpus(REPO / "proposals").meetings) == 1
+    assert [text(h) for h in page.find_all("h2")] == ["政协辽源市委员会 · 第 9 届"]
+    assert [(a["href"], text(a)) for a in page.select("ul a")] == [
+        ("liaoyuan-9-3/", "政协辽源市第九届委员会第三次会议")]
+    assert text(page.select_one("ul span")) == "第 3 次会议 · 7 篇"
+    nav = [(a["href"], text(a)) for a in html.select(".md-nav--primary a.md-nav__link")]
+    assert ("./", "历次会议") in nav
+    home = BeautifulSoup((site_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert ("meetings/", "按会议浏览") in [(a["href"], text(a)) for a in home.select("article a")]
+
+
+def test_a_new_index_is_one_entry_and_its_template(many, tmp_path, monkeypatch):
+    """An index of the proposals by topic: an entry in INDEXES, and a template in the site's
+    override folder; its headings are anchored and every topic's link lands on its heading."""
+    def by_topic(links: Links) -> dict:
+        groups: dict = {}
+        for p in links.corpus.proposals:
+            groups.setdefault(p.topic, []).append(p)
+        return dict(sorted(groups.items()))
+
+    topics = Index("topics/", "按主题浏览", "topics.html", by_topic)
+    monkeypatch.setattr(indexes, "INDEXES", (*INDEXES, topics))
+    monkeypatch.setattr(indexes, "PAGE_SIZE", 15)
+    (tmp_path / "cppcc").mkdir()
+    (tmp_path / "cppcc" / "topics.html").write_text(
+        '{% from "heading.html" import heading with context %}'
+        "<h1>{{ title|esc }}</h1>\n{% include \"pagination.html\" %}\n"
+        "{% for name, proposals in page.groups.items() %}\n\n{{ heading(name) }}\n\n"
+        "<ul>{% for p in proposals %}<li>{{ link(urls.proposal(p.slug), p.title) }}</li>"
+        "{% endfor %}</ul>\n{% endfor %}\n", encoding="utf-8")
+    links = dataclasses.replace(many)
+    pages = {page.url: page for page in rendering.all_pages(links, overrides=tmp_path)}
+    listing = links.indexes[topics]
+    assert [p.url for p in listing.pages] == ["topics/", "topics/2/", "topics/3/"]
+    assert pages["topics/2/"].title == "按主题浏览(第 2 页)"
+    for topic in listing.groups:
+        url, _, anchor = listing.url_of(topic).partition("#")
+        heading = body(pages[url].markdown).find(id=anchor)
+        assert text(heading).removesuffix("(续)") == topic
+    listed = [text(a) for url in ("topics/", "topics/2/", "topics/3/")
+              for a in body(pages[url].markdown).select("ul li a")]
+    assert sorted(listed) == sorted(p.title for p in links.corpus.proposals)
