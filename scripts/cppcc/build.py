@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import exports, permalinks, search, urls
+from .caching import Memo
 from .indexprocess import IndexProcess, replace_folder
 from .linking import Links
 from .loading import LoadError, load_corpus
@@ -48,8 +49,8 @@ def _count(n: int, word: str) -> str:
 class Caches:
     """What `mkdocs serve` keeps from one build to the next."""
 
-    parsed: dict = field(default_factory=dict)  # YAML parses by file contents (`loading`)
-    cuts: dict = field(default_factory=dict)  # jieba's cuts by text (`segmenting`)
+    parsed: Memo = field(default_factory=Memo)  # YAML parses by file contents (`loading`)
+    segmenting: Memo = field(default_factory=Memo)  # jieba's dictionary and cuts (`segmenting`)
     index: BackgroundIndex = field(default_factory=BackgroundIndex)  # the search index's child
     rendered: RenderCache = field(default_factory=RenderCache)  # themed pages (`serving`)
     built: bool = False  # whether a build has been published, whose search index can be reused
@@ -74,7 +75,7 @@ class Build:
     def load(self) -> None:
         try:
             self.corpus = load_corpus(self.proposals_dir, display_root=self.root,
-                                      cache=self.caches.parsed if self.caches else None)
+                                      memo=self.caches.parsed if self.caches else None)
         except LoadError as error:
             shown = self.proposals_dir.relative_to(self.root).as_posix()
             raise BuildError(f"{_count(len(error.issues), 'error')} in {shown}/: nothing was "
@@ -94,7 +95,7 @@ class Build:
             self.log.info(result.advice(shown))
 
     def link(self) -> None:
-        self.links = Links(self.corpus, segment_cache=self.caches.cuts if self.caches else None)
+        self.links = Links(self.corpus, memo=self.caches.segmenting if self.caches else None)
 
     def start_index(self, site: Path) -> None:
         """Start writing the search index beside `site` (which the builder empties next), unless

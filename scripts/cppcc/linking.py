@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .caching import Memo
 from .indexes import Indexes
 from .keywords import Keywords
 from .model import Corpus, Proposal
@@ -31,12 +32,12 @@ class Links:
     """Neighbours, related proposals and indexes of a whole corpus."""
 
     corpus: Corpus
-    segment_cache: dict | None = None  # see `Segmenter`
+    memo: Memo | None = None  # jieba's dictionaries and cuts, kept across builds: see `Segmenter`
     segmenter: Segmenter = field(init=False)
     keywords: Keywords = field(init=False)
 
     def __post_init__(self) -> None:
-        self.segmenter = Segmenter(self.corpus, self.segment_cache)
+        self.segmenter = Segmenter(self.corpus, self.memo)
         self.keywords = Keywords(self.corpus, self.segmenter)
         self._related: dict[str, list[Related]] = {}
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .caching import Memo
 from .model import Corpus, Meeting, Proposal
 from .yamlsource import Document, Issue, format_path, read_yaml
 
@@ -80,18 +81,14 @@ def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
         return None, [doc.issue(e["loc"], _message(e)) for e in error.errors()]
 
 
-def _read(
-    model: type[M], path: Path, display: str, cache: dict | None = None, previous: dict | None = None
-) -> tuple[Document, M | None, list[Issue]]:
+def _read(model: type[M], path: Path, display: str, memo: Memo) -> tuple[Document, M | None,
+                                                                        list[Issue]]:
     try:
         data = path.read_bytes()
     except OSError as error:
         return Document(display, None), None, [Issue(display, 1, "", f"cannot be read: {error}")]
-    if cache is None:
-        return _parse(model, data, display)
     key = (model.__name__, display, hashlib.sha256(data).digest())
-    cache[key] = (previous or {}).get(key) or _parse(model, data, display)
-    return cache[key]
+    return memo.get(key, lambda: _parse(model, data, display))
 
 
 def _parse(model: type[M], data: bytes, display: str) -> tuple[Document, M | None, list[Issue]]:
@@ -172,10 +169,10 @@ def _slug_aliases(proposals: list[tuple[Document, Proposal]]) -> list[Issue]:
 
 
 def load_corpus(proposals_dir: Path, display_root: Path | None = None,
-                cache: dict | None = None) -> Corpus:
+                memo: Memo | None = None) -> Corpus:
     """Read, validate and cross-reference every file; raise `LoadError` listing all problems.
 
-    `cache` (optional, kept by the caller across rebuilds) holds each file's parse by its
+    `memo` (optional, kept by the caller across rebuilds) holds each file's parse by its
     contents, so that `mkdocs serve` parses only the files that changed."""
     proposals_dir = Path(proposals_dir)
     root = display_root or proposals_dir.parent
@@ -186,15 +183,14 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
         except ValueError:
             return path.as_posix()
 
-    previous = cache.copy() if cache is not None else None
-    if cache is not None:  # keep only the files read this time
-        cache.clear()
+    memo = memo or Memo()
+    memo.new_build()
     if not proposals_dir.is_dir():
         raise LoadError([Issue(display(proposals_dir), 1, "", "must be an existing directory")])
     issues: list[Issue] = []
     meetings: list[tuple[Document, Meeting]] = []
     for path in sorted((proposals_dir / MEETINGS_DIR).glob("*.yaml")):
-        doc, meeting, found = _read(Meeting, path, display(path), cache, previous)
+        doc, meeting, found = _read(Meeting, path, display(path), memo)
         issues += found
         if meeting:
             meetings.append((doc, meeting))
@@ -204,7 +200,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
 
     proposals: list[tuple[Document, Proposal]] = []
     for path in sorted(proposals_dir.glob("*.yaml")):
-        doc, proposal, found = _read(Proposal, path, display(path), cache, previous)
+        doc, proposal, found = _read(Proposal, path, display(path), memo)
         issues += found
         if proposal:
             proposals.append((doc, proposal))

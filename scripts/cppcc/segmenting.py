@@ -15,12 +15,13 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import jieba
 import jieba.posseg
 
+from .caching import Memo
 from .model import Corpus, Proposal
 from .parallel import MANY, fork_map
 from .search.text import MAX_WORD, is_cjk, normalize
@@ -67,7 +68,7 @@ class _Dictionary:
     cuts made with it."""
 
     terms: list[str]
-    cuts: dict[str, Cut]
+    cuts: Memo[str, Cut] = field(default_factory=Memo)
 
     @cached_property
     def tokenizer(self) -> jieba.Tokenizer:
@@ -87,18 +88,18 @@ class _Dictionary:
 class Segmenter:
     """Cuts texts with a private jieba tokenizer that knows the corpus's own terms.
 
-    `cache` (optional, kept by the caller across rebuilds) keeps the tokenizer (a second to load)
+    `memo` (optional, kept by the caller across rebuilds) keeps the tokenizer (a second to load)
     and its cuts, by the corpus's own terms."""
 
-    def __init__(self, corpus: Corpus, cache: dict | None = None):
+    def __init__(self, corpus: Corpus, memo: Memo | None = None):
         self.corpus, self.prepared = corpus, False
         terms = user_terms(corpus)
         fingerprint = hashlib.sha256("\n".join(terms).encode()).hexdigest()
-        cache = cache if cache is not None else {}
-        for stale in set(cache) - {fingerprint}:  # another dictionary
-            del cache[stale]
-        self.dictionary: _Dictionary = cache.setdefault(fingerprint, _Dictionary(terms, {}))
+        memo = memo or Memo()
+        memo.new_build()
+        self.dictionary: _Dictionary = memo.get(fingerprint, lambda: _Dictionary(terms))
         self.cuts = self.dictionary.cuts
+        self.cuts.new_build()
 
     def _cut(self, text: str) -> Cut:
         nouns: dict[str, int] = {}
@@ -119,20 +120,16 @@ class Segmenter:
         return Cut(nouns, words, {w: n for w, n in words.items() if len(w) > 2})
 
     def prepare(self) -> None:
-        """Cut every text of the corpus not cut yet (on every core when there are many), and
-        forget the cuts of texts the corpus no longer has; once."""
+        """Cut every text of the corpus not cut yet (on every core when there are many); once."""
         if self.prepared:
             return
         texts = {t for p in self.corpus.proposals for t in (*meta_texts(p), *item_texts(p))}
-        for stale in self.cuts.keys() - texts:
-            del self.cuts[stale]
-        todo = sorted(texts - self.cuts.keys())
+        todo = sorted(self.cuts.missing(texts))
         if len(todo) >= MANY:  # load the dictionaries once, before forking
             self.dictionary.tags  # noqa: B018
-        self.cuts.update(zip(todo, fork_map(self._cut, todo, chunksize=64)))
+        for text, cut in zip(todo, fork_map(self._cut, todo, chunksize=64)):
+            self.cuts.keep(text, cut)
         self.prepared = True
 
     def cut(self, text: str) -> Cut:
-        if text not in self.cuts:
-            self.cuts[text] = self._cut(text)
-        return self.cuts[text]
+        return self.cuts.get(text, lambda: self._cut(text))

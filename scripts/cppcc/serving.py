@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .caching import Memo
 from .indexprocess import IndexProcess
 from .linking import Links
 from .rendering import Page
@@ -28,11 +29,12 @@ class RenderCache:
     the theme overrides among them, the theme's version and the site URL)."""
 
     def __init__(self):
-        self.outputs: dict[str, tuple[str, str]] = {}  # src_uri -> (key, output)
+        self.outputs: Memo[str, str] = Memo()  # by the page's and the site's fingerprint
         self.site = ""
 
     def start(self, files: list[Path], *values: str) -> None:
-        """Fingerprint what every page shows alike: these files and values."""
+        """Start a build: fingerprint what every page shows alike, these files and values."""
+        self.outputs.new_build()
         digest = hashlib.sha256("\0".join(values).encode())
         for path in files:
             digest.update(f"\0{path}\0".encode() + path.read_bytes())
@@ -43,11 +45,10 @@ class RenderCache:
 
     def lookup(self, page: Page) -> str | None:
         """The previous output for the page, if it and the site are unchanged."""
-        key, output = self.outputs.get(page.src_uri, ("", ""))
-        return output if key == self._key(page) else None
+        return self.outputs.lookup(self._key(page))
 
     def keep(self, page: Page, output: str) -> None:
-        self.outputs[page.src_uri] = (self._key(page), output)
+        self.outputs.keep(self._key(page), output)
 
 
 class BackgroundIndex:
