@@ -12,6 +12,7 @@ from cppcc import indexes, rendering, urls
 from cppcc.indexes import INDEXES, Index, committee_term
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.model import RESERVED_SLUGS
 from generate_corpus import generate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,3 +103,10 @@ def test_a_new_index_is_one_entry_and_its_template(many, tmp_path, monkeypatch):
     listed = [text(a) for url in ("topics/", "topics/2/", "topics/3/")
               for a in body(pages[url].markdown).select("ul li a")]
     assert sorted(listed) == sorted(p.title for p in links.corpus.proposals)
+
+
+def test_no_slug_may_take_the_folder_of_an_index(monkeypatch):
+    assert {i.url.strip("/") for i in INDEXES} <= RESERVED_SLUGS == urls.reserved_slugs()
+    topics = Index(urls.index("topics"), "按主题浏览", "topics.html", lambda links: {})
+    monkeypatch.setattr(indexes, "INDEXES", (*INDEXES, topics))
+    assert urls.reserved_slugs() == RESERVED_SLUGS | {"topics"}

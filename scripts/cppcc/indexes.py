@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from pypinyin import lazy_pinyin
 
 from . import urls
-from .model import Corpus, Meeting
 
 if TYPE_CHECKING:
     from .linking import Links
+    from .model import Corpus, Meeting
 
 # Entries listed on one page of an index; a longer index is split into pages `<url>`, `<url>2/`...
 PAGE_SIZE = 200

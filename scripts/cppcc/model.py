@@ -18,7 +18,7 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # HTML ids the page itself uses; an item may not take them.
 RESERVED_IDS = frozenset(urls.SECTIONS)
 # Top-level folders of the site itself; a proposal's slug may not take them.
-RESERVED_SLUGS = frozenset(urls.TOP_FOLDERS)
+RESERVED_SLUGS = urls.reserved_slugs()
 # C0 and C1 control characters other than tab and line feed: HTML cannot carry them (a carriage
 # return becomes a line feed or a space), so text holding one could not be shown as written.
 # YAML turns the line breaks of a file, CRLF included, into line feeds before this sees them.

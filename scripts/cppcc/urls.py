@@ -9,10 +9,16 @@ slug or item id can take them. Nothing here depends on MkDocs or on the model.
 
 from __future__ import annotations
 
+
+def index(name: str) -> str:
+    """The first page of the index `name` (`indexes.py`); page n is `numbered`."""
+    return f"{name}/"
+
+
 HOME = ""
-MEETINGS = "meetings/"  # the archive of meetings; a meeting's page is below it
-PARTIES = "parties/"
-KEYWORDS = "keywords/"
+MEETINGS = index("meetings")  # the archive of meetings; a meeting's page is below it
+PARTIES = index("parties")
+KEYWORDS = index("keywords")
 ASSETS = "assets/cppcc/"  # our stylesheet and scripts
 SEARCH_ASSETS = f"{ASSETS}search/"  # the browser side of the search
 SEARCH_INDEX = "search/cppcc/"  # the search index (`search.indexing`)
@@ -23,9 +29,15 @@ RECOMMENDATIONS_CSV = "recommendations.csv"  # open data: a recommendation a row
 # The ids of a proposal page's own sections: fragments of the page, never an item's id.
 SECTIONS = ("background", "problems", "recommendations", "notes", "related")
 
-# Folders at the top of the site that are not proposals; a slug may not take one.
-TOP_FOLDERS = tuple(sorted({path.split("/", 1)[0] for path in (
-    MEETINGS, PARTIES, KEYWORDS, ASSETS, SEARCH_INDEX, SCHEMA)}))
+
+
+def reserved_slugs() -> frozenset[str]:
+    """The folders at the top of the site that are not proposals, which no slug may take: ours
+    and every index's (an index names its own, in `indexes.INDEXES`)."""
+    from .indexes import INDEXES
+
+    paths = (ASSETS, SEARCH_INDEX, SCHEMA, *(i.url for i in INDEXES))
+    return frozenset(path.split("/", 1)[0] for path in paths)
 
 
 def proposal(slug: str) -> str:
