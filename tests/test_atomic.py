@@ -18,12 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from cppcc.sitetools import build_site, run_build
+from bench.harness import build_site, run_build
+from generate_corpus import generate, make_project
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from generate_corpus import generate, make_project
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -381,7 +381,7 @@ def replace_line(path: Path, old: str, new: str) -> int:
 
 
 def test_the_build_fails_with_the_same_lines_and_writes_nothing(tmp_path, repo):
-    from cppcc.sitetools import run_build
+    from bench.harness import run_build
 
     root = real_project(tmp_path, repo)
     proposals = root / "proposals"

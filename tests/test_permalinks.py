@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness import build_site, run_build, serve
 from cppcc import permalinks
 from cppcc.loading import LoadError, load_corpus
-from cppcc.sitetools import build_site, run_build, serve
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "proposals" / permalinks.MANIFEST

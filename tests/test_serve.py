@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cppcc.sitetools import mkdocs_serve, wait_for_page
+from bench.harness import mkdocs_serve, wait_for_page
 
 DEADLINE = 60  # seconds: generous, this is no benchmark
 
