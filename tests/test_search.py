@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from cppcc.loading import load_corpus
 from cppcc.search import indexing, maps, ranking, text, varint
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
+from helpers import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = yaml.safe_load((REPO / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
@@ -301,10 +301,7 @@ def test_the_benchmark_runs_on_our_engine(page, base_url):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """A copy of the project whose proposal text carries an HTML attack."""
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs")
-    shutil.copytree(REPO / "proposals", root / "proposals")
+    root = copy_project(tmp_path_factory.mktemp("hostile"))
     target = root / "proposals" / "primary-healthcare.yaml"
     source = target.read_text(encoding="utf-8")
     assert "基层医疗卫生人才资源短缺," in source
