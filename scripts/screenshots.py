@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cppcc.sitetools import build_site, chromium, serve
+from bench.harness import build_site, chromium, serve
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (375, 812)}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cppcc.sitetools import CHROMIUM, build_site, chromium, serve
+from bench.harness import CHROMIUM, build_site, chromium, serve
 
 REPO = Path(__file__).resolve().parents[1]
 

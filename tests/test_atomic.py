@@ -7,7 +7,6 @@ site was built once; the failing rebuild must leave that site exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -18,28 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from cppcc.sitetools import build_site, run_build
+from bench.harness import build_site, run_build
+from generate_corpus import generate, make_project
+from helpers import copy_project, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from generate_corpus import generate, make_project
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file and folder under `folder`, with the hash of each file's bytes."""
-    return {p.relative_to(folder).as_posix(): (
-        hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir")
-        for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("atomic") / "project"
-    root.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "proposals"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_project(tmp_path_factory.mktemp("atomic") / "project")
     build_site(root / "site", root / "mkdocs.yml")
     return root
 

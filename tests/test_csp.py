@@ -4,16 +4,14 @@ documents (no 'unsafe-inline' script), and no page loads anything from another o
 from __future__ import annotations
 
 import base64
-import contextlib
-import functools
 import hashlib
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from bench.harness import serve
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = re.search(r"^Content-Security-Policy: (.+)$",
@@ -68,27 +66,6 @@ def test_no_inline_handlers_and_nothing_from_another_origin(pages):
                     name, url)
 
 
-class _CSPHandler(SimpleHTTPRequestHandler):
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", HEADER)
-        super().end_headers()
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve_with_csp(site: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_CSPHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 RECORD = """window.__violations = [];
 document.addEventListener("securitypolicyviolation", function (e) {
   window.__violations.push(e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile);
@@ -97,7 +74,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 @pytest.fixture
 def csp_tab(site_dir, browser):
-    with serve_with_csp(site_dir) as base:
+    with serve(site_dir, {"Content-Security-Policy": HEADER}) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base[:-1])
         context.add_init_script(RECORD)

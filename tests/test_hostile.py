@@ -20,10 +20,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from bench.harness import build_site, serve
 from cppcc.indexes import KEYWORDS, PARTIES
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc.sitetools import build_site, serve
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_NAME = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"]

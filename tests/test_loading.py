@@ -7,8 +7,6 @@ lines are asserted, as printed by `cppcc check` and logged by the build.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 from cppcc.loading import LoadError, load_corpus
 from cppcc.model import RESERVED_SLUGS
 from cppcc.yamlsource import MAX_DEPTH, MAX_VALUES
+from helpers import copy_project, run_cppcc
 
 FIXTURES = Path(__file__).parent / "fixtures"
 URL_RULE = "must be URL-safe: lowercase ASCII letters and digits, words joined by single hyphens"
@@ -361,16 +360,6 @@ def test_errors_of_all_files_are_reported_sorted_and_counted(tmp_path):
 
 # --- the same lines through the real build and through the command line -----------------------
 
-def real_project(root: Path, repo: Path) -> Path:
-    """A copy of the repository's MkDocs project (config, docs/, proposals/) in `root`."""
-    import shutil
-
-    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(repo / "docs", root / "docs")
-    shutil.copytree(repo / "proposals", root / "proposals")
-    return root
-
-
 def replace_line(path: Path, old: str, new: str) -> int:
     """Replace the one line of `path` that reads `old` (indent aside); return its number."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -381,9 +370,9 @@ def replace_line(path: Path, old: str, new: str) -> int:
 
 
 def test_the_build_fails_with_the_same_lines_and_writes_nothing(tmp_path, repo):
-    from cppcc.sitetools import run_build
+    from bench.harness import run_build
 
-    root = real_project(tmp_path, repo)
+    root = copy_project(tmp_path)
     proposals = root / "proposals"
     id_line = replace_line(proposals / "rule-of-law.yaml", "- id: legal-workforce", "- id: Legal")
     term_line = replace_line(proposals / "meetings" / "liaoyuan-9-3.yaml", "term: 9", "term: 0")
@@ -401,15 +390,10 @@ def test_the_build_fails_with_the_same_lines_and_writes_nothing(tmp_path, repo):
     assert not (root / "site").exists()
 
 
-def cppcc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cppcc", *args], cwd=cwd, capture_output=True,
-                          text=True, check=False)
-
-
 def test_check_prints_the_bare_lines_and_a_count(tmp_path):
     proposals = project(tmp_path, {"x.yaml": mutate("order: 1", "order: 0"),
                                    "y.yaml": mutate("slug: rule-of-law", "slug: Rule")})
-    done = cppcc("check", str(proposals), cwd=tmp_path / "proposals" / "meetings")
+    done = run_cppcc("check", str(proposals), cwd=tmp_path / "proposals" / "meetings")
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
@@ -423,14 +407,14 @@ def test_check_prints_the_bare_lines_and_a_count(tmp_path):
 def test_check_passes_the_real_data_with_a_summary(repo):
     corpus = load_corpus(repo / "proposals")
     items = sum(len(list(p.items())) for p in corpus.proposals)
-    done = cppcc("check", "proposals", cwd=repo)
+    done = run_cppcc("check", "proposals", cwd=repo)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == (f"{len(corpus.meetings)} meeting(s), {len(corpus.proposals)} "
                            f"proposals, {items} items: no errors\n")
 
 
 def test_check_of_a_missing_directory_says_so(tmp_path):
-    done = cppcc("check", "nowhere", cwd=tmp_path)
+    done = run_cppcc("check", "nowhere", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.splitlines() == ["nowhere:1: must be an existing directory", "1 error"]
 

@@ -4,16 +4,14 @@ that would break one fails the check and the build, naming it, unless the YAML s
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench.harness import build_site, run_build, serve
 from cppcc import permalinks
 from cppcc.loading import LoadError, load_corpus
-from cppcc.sitetools import build_site, run_build, serve
+from helpers import copy_project, run_cppcc
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "proposals" / permalinks.MANIFEST
@@ -21,13 +19,6 @@ MANIFEST = REPO / "proposals" / permalinks.MANIFEST
 OLD_ITEM = "  - id: legal-workforce\n"
 RENAMED = "  - id: workforce\n"
 ALIASED = "  - id: workforce\n    aliases: [legal-workforce]\n"
-
-
-def copy_project(root: Path) -> Path:
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "proposals"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def edit(path: Path, *pairs: tuple[str, str]) -> None:
@@ -41,11 +32,6 @@ def edit(path: Path, *pairs: tuple[str, str]) -> None:
 def rename_item(root: Path, item: str) -> None:
     edit(root / "proposals" / "rule-of-law.yaml", (OLD_ITEM, item),
          ("answers: [legal-workforce]", "answers: [workforce]"))
-
-
-def cppcc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cppcc", *args], cwd=cwd, capture_output=True,
-                          text=True, check=False)
 
 
 # --- the manifest of the repository --------------------------------------------------------------
@@ -130,17 +116,17 @@ def test_the_loader_checks_slug_aliases(tmp_path):
 
 def test_the_command_checks_and_records_without_forgetting(tmp_path):
     root = copy_project(tmp_path)
-    assert cppcc("permalinks", cwd=root).returncode == 0
+    assert run_cppcc("permalinks", cwd=root).returncode == 0
     rename_item(root, ALIASED)
-    done = cppcc("permalinks", cwd=root)
+    done = run_cppcc("permalinks", cwd=root)
     assert done.returncode == 1
     assert f"run `{permalinks.UPDATE}`" in done.stderr
-    assert cppcc("permalinks", "--update", cwd=root).returncode == 0
+    assert run_cppcc("permalinks", "--update", cwd=root).returncode == 0
     recorded = permalinks.read_manifest(root / "proposals" / permalinks.MANIFEST)
     assert {"rule-of-law/#legal-workforce", "rule-of-law/#workforce"} <= set(recorded)
     rename_item_back = root / "proposals" / "rule-of-law.yaml"
     edit(rename_item_back, ("    aliases: [legal-workforce]\n", ""))
-    done = cppcc("permalinks", "--update", cwd=root)
+    done = run_cppcc("permalinks", "--update", cwd=root)
     assert done.returncode == 1
     assert "rule-of-law/#legal-workforce: was published" in done.stderr
 

@@ -3,7 +3,6 @@ included, whatever the order files were written in, their names and PYTHONHASHSE
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -13,12 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import snapshot
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(project: Path, seed: str, **env: str) -> Path:

@@ -4,21 +4,17 @@ scale benchmark's own measuring code at a tiny N, so that none of it can rot unn
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from bench import scale as bench_scale
+from bench.harness import build_site
 from cppcc import indexes, linking, rendering, urls
 from cppcc.indexes import KEYWORDS, PARTIES, paginate
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc.sitetools import build_site
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
-import bench_scale
 from generate_corpus import generate, make_project
 
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bench import search as bench_search
+from bench.harness import build_site, serve
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
 from cppcc.search import indexing, maps, ranking, text, varint
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
-from cppcc.sitetools import build_site, serve
+from helpers import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = yaml.safe_load((REPO / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
@@ -292,24 +291,17 @@ def test_the_browser_ranks_as_the_python_reference(page, base_url, engine, corpu
 
 @pytest.mark.browser
 def test_the_benchmark_runs_on_our_engine(page, base_url):
-    spec = importlib.util.spec_from_file_location("bench_search", REPO / "scripts" / "bench_search.py")
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench  # its dataclasses look their module up
-    spec.loader.exec_module(bench)
-    queries = [q for q in bench.load_queries() if q.q in ("双向转诊", "laozihao", "毕精华")]
+    queries = [q for q in bench_search.load_queries() if q.q in ("双向转诊", "laozihao", "毕精华")]
     page.goto(base_url)
-    outcomes = bench.evaluate(page, "ours", base_url, queries)
+    outcomes = bench_search.evaluate(page, "ours", base_url, queries)
     assert [o.rank for o in outcomes] == [1, 1, 1] and all(o.ms is not None for o in outcomes)
-    assert bench.Score(outcomes).row()["hit@1"] == 1.0
+    assert bench_search.Score(outcomes).row()["hit@1"] == 1.0
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """A copy of the project whose proposal text carries an HTML attack."""
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs")
-    shutil.copytree(REPO / "proposals", root / "proposals")
+    root = copy_project(tmp_path_factory.mktemp("hostile"))
     target = root / "proposals" / "primary-healthcare.yaml"
     source = target.read_text(encoding="utf-8")
     assert "基层医疗卫生人才资源短缺," in source

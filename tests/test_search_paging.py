@@ -6,7 +6,6 @@ stops the pages of the old one."""
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,13 +13,11 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from bench.harness import build_site, serve
 from cppcc.loading import load_corpus
-from cppcc.sitetools import build_site, serve
+from generate_corpus import generate, make_project
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from generate_corpus import generate, make_project
 
 PAGE = int(re.search(r"const PAGE_GROUPS = (\d+);",
                      (REPO / "scripts/cppcc/search/search.js").read_text(encoding="utf-8"))[1])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from cppcc.sitetools import mkdocs_serve, wait_for_page
+from bench.harness import mkdocs_serve, wait_for_page
+from helpers import copy_project
 
 DEADLINE = 60  # seconds: generous, this is no benchmark
 
@@ -32,10 +32,7 @@ def served(body: str) -> str:
 @pytest.fixture
 def project(repo, tmp_path) -> Path:
     """A copy of the project's site sources, to edit freely."""
-    shutil.copy(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    for folder in ("docs", "proposals"):
-        shutil.copytree(repo / folder, tmp_path / folder)
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def test_serve_rebuilds_when_a_proposal_changes(project, tmp_path):

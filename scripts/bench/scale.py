@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale benchmark: build and search the site for N generated proposals, beside two anchors.
 
-    python scripts/bench_scale.py [--n 10,100,1000,10000] [--runs 3] [--serve-n 1000]
+    python scripts/bench/scale.py [--n 10,100,1000,10000] [--runs 3] [--serve-n 1000]
                                   [--no-anchors] [--no-browser] [--keep DIR]
 
 For each N a corpus is generated (scripts/generate_corpus.py, same seed) and built three ways:
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import math
 import os
 import re
@@ -31,16 +30,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cppcc.sitetools import chromium, mkdocs_serve, wait_for_page
+from bench.harness import chromium, mkdocs_serve, site_server, wait_for_page
 from generate_corpus import generate, make_project
 
 SIZES = [10, 100, 1000, 10_000]
@@ -156,44 +153,6 @@ def page_bytes(site: Path, slugs: list[str], sample: int = 25) -> int:
 
 # -- serving and the browser -------------------------------------------------------------------
 
-class _CountingHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-    def copyfile(self, source, outputfile):
-        data = source.read()
-        try:
-            outputfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # a page closed mid-fetch: not received
-            return
-        with self.server.lock:
-            self.server.sent += len(data)
-            if any(part in self.path for part in SEARCH_PATHS):
-                self.server.search_sent += len(data)
-
-
-@contextlib.contextmanager
-def counting_server(site: Path):
-    """Serve `site` on loopback, counting every byte sent, and those of search files apart."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_CountingHandler, directory=str(site)))
-    server.sent = server.search_sent = 0
-    server.lock = threading.Lock()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _take(server) -> tuple[int, int]:
-    with server.lock:
-        out = (server.sent, server.search_sent)
-        server.sent = server.search_sent = 0
-    return out
-
-
 def search_once(browser, server, url: str, engine: str) -> dict:
     """One fresh page: bytes on load, then each query's time to its first result and bytes.
     A tab that crashes (Material's whole index at large N) leaves its figures empty."""
@@ -205,14 +164,14 @@ def search_once(browser, server, url: str, engine: str) -> dict:
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     try:
-        _take(server)
+        server.take()
         page.goto(url, wait_until="load")
         page.wait_for_timeout(300)  # what the page fetches right after load counts as load
-        out.update(zip(("load_bytes", "load_search_bytes"), _take(server)))
+        out.update(zip(("load_bytes", "load_search_bytes"), server.take()))
         for k, query in enumerate(QUERIES, 1):
             found = page.evaluate(PAGEFIND if engine == "pagefind" else SEARCH_BOX, query)
             out[f"q{k}_ms"], out[f"q{k}_hits"] = found.get("ms"), found.get("count", 0)
-            out[f"q{k}_bytes"] = _take(server)[0]
+            out[f"q{k}_bytes"] = server.take()[0]
     except Error as error:
         print(f"  {engine} at {url}: {error.message.splitlines()[0]}", file=sys.stderr)
     finally:
@@ -221,8 +180,8 @@ def search_once(browser, server, url: str, engine: str) -> dict:
 
 
 def measure_search(browser, site: Path, slug: str, engine: str, runs: int) -> dict:
-    with counting_server(site) as (server, base):
-        passes = [search_once(browser, server, f"{base}{slug}/", engine) for _ in range(runs)]
+    with site_server(site, search_paths=SEARCH_PATHS) as server:
+        passes = [search_once(browser, server, f"{server.url}{slug}/", engine) for _ in range(runs)]
     out = {}
     for key in passes[0]:
         values = [p[key] for p in passes if p[key] is not None]
@@ -292,7 +251,7 @@ def run_n(n: int, work: Path, args, browser) -> list[Row]:
 
 def _material_defaults(config: Path) -> None:
     """Our plugin without our search engine: Material's own search answers the search box, with
-    its Chinese segmentation on (`lang: zh`, jieba at build time) as in scripts/bench_search.py."""
+    its Chinese segmentation on (`lang: zh`, jieba at build time) as in scripts/bench/search.py."""
     text = config.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^  - search$", "  - search:\n      lang: zh", text)
     text = re.sub(r"(?m)^(\s*)proposals_dir: (.*)$", r"\1proposals_dir: \2\n\1search: false", text)

@@ -1,6 +1,6 @@
 """Benchmark the site's search against Material's built-in search and Pagefind, side by side.
 
-    python scripts/bench_search.py [--runs 3] [--limit N] [--engines ours,material,pagefind]
+    python scripts/bench/search.py [--runs 3] [--limit N] [--engines ours,material,pagefind]
 
 Builds three variants of the site into a temporary directory (ours; Material's `search` plugin with
 `lang: zh`, which segments with jieba; the same site indexed by Pagefind, extended, through its
@@ -16,23 +16,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import functools
 import statistics
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cppcc.sitetools import build_site, chromium
+from bench.harness import REPO, build_site, chromium, site_server
 
 QUERIES = REPO / "tests" / "search_queries.yaml"
 SEARCH_FILES = ("/search/", "/lunr/", "/workers/", "/pagefind/")
@@ -160,44 +156,16 @@ def evaluate(page, engine: str, base: str, queries: list[Query], runs: int = 1) 
             for k, q in enumerate(queries)]
 
 
-class _CountingHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-    def copyfile(self, source, outputfile):
-        data = source.read()
-        outputfile.write(data)
-        if any(part in self.path for part in SEARCH_FILES):
-            with self.server.lock:
-                self.server.sent += len(data)
-
-
-@contextlib.contextmanager
-def counting_server(site: Path):
-    handler = functools.partial(_CountingHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.sent, server.lock = 0, threading.Lock()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def cold_bytes(browser, server, base: str, engine: str, queries: list[Query]) -> int:
     """Median bytes of search files sent from page load to the first result, over cold starts."""
     sent = []
     for query in queries[:COLD_STARTS]:
         context = browser.new_context()
         page = context.new_page()
-        with server.lock:
-            server.sent = 0
+        server.take()
         page.goto(base, wait_until="load")
         run_query(page, engine, query.q)
-        with server.lock:
-            sent.append(server.sent)
+        sent.append(server.take()[1])
         context.close()
     return int(statistics.median(sent))
 
@@ -305,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
 def bench(browser, sites: dict[str, Path], queries: list[Query], runs: int) -> dict:
     results = {}
     for engine, site in sites.items():
-        with counting_server(site) as (server, base):
+        with site_server(site, search_paths=SEARCH_FILES) as server:
+            base = server.url
             sent = cold_bytes(browser, server, base, engine, queries)
             page = browser.new_page()
             page.goto(base, wait_until="load")

@@ -1,6 +1,7 @@
 """Build, serve and browse a built site: shared by the tests, the benchmarks and the scripts.
 
-Playwright is imported only by `chromium()`, so the build itself never needs it.
+Not part of the `cppcc` package (the product never needs a browser or a server of its own);
+Playwright is imported only by `chromium()`.
 """
 
 from __future__ import annotations
@@ -89,23 +90,69 @@ def mkdocs_serve(config: Path, log: Path | None = None) -> Iterator[tuple[str, s
                 server.wait()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class SiteServer(ThreadingHTTPServer):
+    """Serves one folder on loopback, sending `headers` with every response and counting the
+    bytes it sends: all of them, and apart those whose path holds one of `search_paths`."""
+
+    def __init__(self, site: Path, headers: dict[str, str], search_paths: tuple[str, ...]):
+        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
+        self.extra_headers, self.search_paths = headers, search_paths
+        self.sent = self.search_sent = 0
+        self.lock = threading.Lock()
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def count(self, path: str, size: int) -> None:
+        with self.lock:
+            self.sent += size
+            if any(part in path for part in self.search_paths):
+                self.search_sent += size
+
+    def take(self) -> tuple[int, int]:
+        """(all bytes, search bytes) sent since the last call, and start counting again."""
+        with self.lock:
+            out = (self.sent, self.search_sent)
+            self.sent = self.search_sent = 0
+        return out
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    server: SiteServer
+
     def log_message(self, format, *args):
         pass
 
+    def end_headers(self):
+        for name, value in self.server.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        try:
+            outputfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # a page closed mid-fetch: not received
+            return
+        self.server.count(self.path, len(data))
+
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve a built site on a free loopback port; yields its base URL, ending in `/`."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def site_server(site: Path, *, headers: dict[str, str] | None = None,
+                search_paths: tuple[str, ...] = ()) -> Iterator[SiteServer]:
+    """Serve a built site on a free loopback port (see `SiteServer`) until the block ends."""
+    server = SiteServer(site, headers or {}, search_paths)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def serve(site: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve a built site on a free loopback port; yields its base URL, ending in `/`."""
+    with site_server(site, headers=headers) as server:
+        yield server.url
 
 
 @contextlib.contextmanager

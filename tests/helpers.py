@@ -1,0 +1,33 @@
+"""Helpers only the tests use (what the tests share with the benchmarks is scripts/bench/harness.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of the repository's MkDocs project (mkdocs.yml, docs/, proposals/) in `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("docs", "proposals"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under `folder`, with the hash of each file's bytes."""
+    return {p.relative_to(folder).as_posix(): (
+        hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir")
+        for p in sorted(folder.rglob("*"))}
+
+
+def run_cppcc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The `cppcc` command, as a person runs it, in a child process."""
+    return subprocess.run([sys.executable, "-m", "cppcc", *args], cwd=cwd, capture_output=True,
+                          text=True, check=False)
