@@ -19,21 +19,26 @@ from jinja2 import ChoiceLoader, DictLoader
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from material import __version__ as material_version
-from mkdocs.commands.build import get_context
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import get_toc
 
-from . import exports, permalinks, search
+from . import exports, permalinks, search, theming
+from .builder import (
+    BasePlugin,
+    CombinedEvent,
+    Config,
+    File,
+    Files,
+    InclusionLevel,
+    MkDocsConfig,
+    PluginError,
+    event_priority,
+    get_toc,
+)
+from .builder import Page as MkDocsPage
+from .builder import config_options as c
 from .indexprocess import IndexProcess, replace_folder
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
-from .parallel import MANY, can_fork, fork_map
+from .parallel import can_fork
 from .publishing import StagedSite
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
@@ -165,28 +170,13 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         return env
 
     def _prerender(self, env, config: MkDocsConfig, files: Files) -> None:
-        """Theme our pages (nearly all of a large site) on every core, as MkDocs' own loop would:
-        its template context, its `page_context` event, the page's template; MkDocs then prints
-        each output through PRINTED (and sends its `page_context` and `post_page` events, which
-        see the page as ever: its content is still the page's own HTML). The events sent in the
-        forked workers leave no trace in this process."""
+        """Our pages themed on every core (`theming.py`); MkDocs then only prints each output
+        through PRINTED (and sends its `page_context` and `post_page` events, which see the page
+        as ever: its content is still the page's own HTML)."""
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [f.page for f in doc_files if f.page and f.src_uri in self.pages]
-        if len(pages) < MANY or not can_fork():
-            return  # in this process, the events would reach other plugins twice
-
-        def render(page: MkDocsPage) -> str:
-            config._current_page, page.active = page, True
-            try:
-                context = get_context(self.nav, doc_files, config, page)
-                template = env.get_template(page.meta.get("template", "main.html"))
-                context = config.plugins.on_page_context(context, page=page, config=config,
-                                                         nav=self.nav)
-                return template.render(context)
-            finally:
-                config._current_page, page.active = None, False
-
-        for page, output in zip(pages, fork_map(render, pages, parallel=True, chunksize=32)):
+        outputs = theming.prerender(pages, env=env, config=config, nav=self.nav, files=files)
+        for page, output in zip(pages, outputs or ()):
             setattr(page, OUTPUT, output)
             page.meta["template"] = PRINTED
 
