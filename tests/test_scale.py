@@ -105,28 +105,3 @@ def test_markdown_would_copy_every_page_as_the_build_does(which, corpus_dir, rep
     for page in rendering.all_pages(links):
         body = page.markdown.partition("\n---\n\n")[2]
         assert md.reset().convert(body) == page.html, page.url
-
-
-def test_pages_themed_on_every_core_are_those_mkdocs_would_make(tmp_path):
-    """Pre-rendering (our pages themed in parallel, then printed by MkDocs) changes no byte, and
-    other plugins see the pages as before: with our search off, Material's search indexes them."""
-    corpus = generate(tmp_path / "proposals", 300, seed=2, meeting_count=2)
-    config = make_project(tmp_path / "project", corpus)
-    text = config.read_text(encoding="utf-8")
-
-    def with_options(name: str, options: str) -> Path:
-        path = config.with_name(name)
-        path.write_text(re.sub(r"(?m)^(\s*)proposals_dir: (.*)$", rf"\1proposals_dir: \2{options}",
-                               text), encoding="utf-8")
-        assert path.read_text(encoding="utf-8").count("search: false") == 1
-        return path
-
-    config = with_options("parallel.yml", r"\n\1search: false")
-    serial = with_options("serial.yml", r"\n\1search: false\n\1prerender: false")
-    one = build_site(tmp_path / "one", config)
-    two = build_site(tmp_path / "two", serial)
-    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
-    assert len([f for f in files if f.name == "index.html"]) > 300
-    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
-    assert [f for f in files if (one / f).read_bytes() != (two / f).read_bytes()] == []
-    assert "search/search_index.json" in {f.as_posix() for f in files}

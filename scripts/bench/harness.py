@@ -26,18 +26,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def run_build(dest: Path, config: Path = REPO / "mkdocs.yml") -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `config` into `dest`, in a child process as a person runs it."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(dest)]
+def run_build(dest: Path, config: Path = REPO / "mkdocs.yml", *,
+              builder: str = "mkdocs") -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of `config` into `dest`, in a child process as a person runs it;
+    `builder="properdocs"` builds with ProperDocs instead."""
+    cmd = [sys.executable, "-m", builder, "build", "--strict", "-f", str(config), "-d", str(dest)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
 
 
-def build_site(dest: Path, config: Path = REPO / "mkdocs.yml") -> Path:
-    """Build the site into `dest` and return it; raise with MkDocs' output if the build fails."""
-    done = run_build(dest, config)
+def build_site(dest: Path, config: Path = REPO / "mkdocs.yml", *, builder: str = "mkdocs") -> Path:
+    """Build the site into `dest` and return it; raise with the builder's output if it fails."""
+    done = run_build(dest, config, builder=builder)
     if done.returncode != 0:
-        raise RuntimeError(f"mkdocs build failed ({done.returncode}):\n{done.stderr}")
+        raise RuntimeError(f"{builder} build failed ({done.returncode}):\n{done.stderr}")
     return dest
 
 

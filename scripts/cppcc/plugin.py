@@ -1,7 +1,8 @@
 """The MkDocs adapter: MkDocs' events, each handing its work to the build (`build.py`).
 
-Everything MkDocs-specific is here and in `prerender.py` (parallel theming) and `publishing.py`
-(the staged site); the model, the pages, the search index and the exports know nothing of it.
+Everything MkDocs-specific is here, in `builder.py` (the one place that imports the builder:
+MkDocs 1.6 or ProperDocs 1.6), `theming.py` (parallel theming) and `publishing.py` (the staged
+site); the model, the pages, the search index and the exports know nothing of it.
 """
 
 from __future__ import annotations
@@ -16,17 +17,23 @@ from pathlib import Path
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from material import __version__ as material_version
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import get_toc
 
-from . import prerender, search, urls
+from . import search, theming, urls
 from .build import Build, BuildError, Caches
+from .builder import (
+    BasePlugin,
+    CombinedEvent,
+    Config,
+    File,
+    Files,
+    InclusionLevel,
+    MkDocsConfig,
+    PluginError,
+    event_priority,
+    get_toc,
+)
+from .builder import Page as MkDocsPage
+from .builder import config_options as c
 from .publishing import StagedSite
 from .rendering import TocEntry, esc
 
@@ -131,9 +138,13 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["cppcc_with_search_worker"] = with_search_worker
-        prerender.install(env)
+        theming.install(env)
         if self.config.prerender and not self.caches:
-            prerender.prerender(set(self.build.pages), self.nav, files, config, env)
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            pages = [f.page for f in doc_files if f.page and f.src_uri in self.build.pages]
+            outputs = theming.prerender(pages, env=env, config=config, nav=self.nav, files=files)
+            for page, output in zip(pages, outputs or ()):
+                theming.print_as(page, output)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig,
@@ -150,7 +161,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             return html
         previous = self.caches.rendered.lookup(ours) if self.caches else None
         if previous is not None:
-            prerender.print_as(page, previous)
+            theming.print_as(page, previous)
         if ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))
         return ours.html

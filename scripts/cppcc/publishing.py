@@ -7,8 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.utils import CountHandler
+from .builder import NAME, CountHandler, MkDocsConfig
 
 
 class StagedSite:
@@ -22,7 +21,7 @@ class StagedSite:
         self.stage = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.new-", dir=self.final.parent))
         self.stage.chmod(self.final.stat().st_mode if self.final.exists() else 0o755)
         self.warnings = CountHandler(level=logging.WARNING)
-        logging.getLogger("mkdocs").addHandler(self.warnings)
+        logging.getLogger(NAME).addHandler(self.warnings)
         config.site_dir = str(self.stage)
 
     def publish(self) -> bool:
@@ -39,6 +38,6 @@ class StagedSite:
         return True
 
     def discard(self) -> None:
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        logging.getLogger(NAME).removeHandler(self.warnings)
         shutil.rmtree(self.stage, ignore_errors=True)
         self.config.site_dir = str(self.final)

@@ -22,7 +22,7 @@ from .urls import SEARCH_INDEX as INDEX_ROOT
 class RenderCache:
     """`mkdocs serve` only: one of our pages whose inputs have not changed since the previous
     build is not rendered by the theme again (~2.5 ms a page); it prints its previous output
-    through the builder (`prerender.print_as`).
+    through the builder (`theming.print_as`).
 
     A page's inputs are its own (our `Page`: front matter, HTML and table of contents) and what
     the theme shows on every page alike (for MkDocs: the config file, every file under `docs/`,
