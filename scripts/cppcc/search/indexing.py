@@ -1,6 +1,7 @@
 """Build the search index from the model: {path relative to the site: bytes}. No MkDocs here.
 
-Layout, under `search/cppcc/` (each file is fetched only when a query needs it)::
+Layout, under `search/cppcc/` (each file is fetched only when a query needs it; format.py says
+every file's entries and types)::
 
     manifest.json     counts, shard counts, ranking constants, suggestions (a few hundred bytes)
     t/<k>.json        term shards: term -> [df_items, df_meta, "postings"] (`encode`)
@@ -25,9 +26,9 @@ from ..linking import Links, proposal_url
 from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
 from ..segmenting import Cut, meta_texts
-from . import maps, ranking, text, varint
+from . import format, maps, ranking, text, varint
+from .format import ROOT
 
-ROOT = "search/cppcc/"
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
 IMPACT = operator.itemgetter(2)
@@ -240,14 +241,16 @@ class IndexBuilder:
             chars.update(text.normalize(t))
         files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(chars))
         manifest = {
-            "version": 1,
+            "version": format.VERSION,
             "items": sum(len(items_of(p)) for p in corpus.proposals),
             "proposals": len(corpus.proposals),
             "shards": {k: sum(1 for f in files if f.startswith(f"{ROOT}{k}/"))
-                       for k in ("t", "u", "py")},
+                       for k in format.KINDS},
             "ranking": {"metaWeight": ranking.META_WEIGHT, "minCoverage": ranking.MIN_COVERAGE,
-                        "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE},
+                        "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE,
+                        "digits": ranking.DIGITS},
             "suggest": _suggestions(corpus.proposals),
+            "format": format.client(),
         }
         assert manifest["shards"]["py"] == py_count
         files[f"{ROOT}manifest.json"] = _json(manifest)
