@@ -133,8 +133,9 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             extra = config.extra_css if name.endswith(".css") else config.extra_javascript
             if ASSETS + name not in extra:
                 extra.append(ASSETS + name)
-        if self.config.search and ASSETS + "search/" + search.SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(ASSETS + "search/" + search.SCRIPT)
+        for name in search.SCRIPTS if self.config.search else ():
+            if ASSETS + "search/" + name not in config.extra_javascript:
+                config.extra_javascript.append(ASSETS + "search/" + name)
         return config
 
     on_config = CombinedEvent(_stage_site, _load)
