@@ -139,6 +139,22 @@ def test_every_file_of_the_index_is_of_the_format(index):
         assert not errors, (name, errors[0].message)
 
 
+@pytest.mark.parametrize(("path", "data"), [
+    ("t/0.json", {"服务": [3, 0]}), ("t/0.json", {"服务": [3, 0, "AB*"]}),
+    ("t/0.json", {"服务": [-1, 0, "AB"]}), ("u/1.json", {"服务": [1, 0, "B"]}),
+    ("py/0.json", {"Fuwu": ["服务"]}), ("py/0.json", {"fuwu": []}),
+    ("t2s.json", {"專": "专业"}), ("p/3.json", {"u": "a/", "t": "题", "s": "某", "i": [["x"]]}),
+    ("manifest.json", {"version": 1})])
+def test_the_schemas_reject_what_the_format_is_not(path, data):
+    validator = jsonschema.Draft202012Validator(format.schema_of(path))
+    assert not validator.is_valid(data)
+
+
+def test_a_file_outside_the_format_has_no_schema():
+    with pytest.raises(KeyError, match="search index: x/0.json is no file of the format"):
+        format.schema_of("x/0.json")
+
+
 def test_engine_js_ranks_every_query_as_engine_py(index, tmp_path):
     assert mismatches(index.vectors, node_hits(index.folder, index.vectors, tmp_path)) == []
     assert sum(1 for v in index.vectors if v["hits"]) > len(index.vectors) * 0.7

@@ -38,7 +38,7 @@ places of the manifest's ranking (see ranking.py for the function).
 
 from __future__ import annotations
 
-ROOT = "search/cppcc/"  # under the site root
+ROOT = "search/cppcc/"  # under the site root; search.js finds the manifest here
 VERSION = 1
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # regex class ranges
 LATIN = "a-z0-9"
