@@ -19,10 +19,12 @@ as JSON Schema, and the tests validate every file of a built index with it::
     p/<n>.json      {"u": URL of proposal n (from the site root), "t": title, "s": speaker,
                      "i": [[id, label, head, body], ...]}   its items in reading order
 
-A term is in shard `hash(term) % shards[kind]`, where the hash is `HASH_MULTIPLIER`-polynomial
-over the code points of its first `HASH_PREFIX` characters, modulo 2**32 (a word shares the shard
-of its first two characters). `df_items` counts the items holding the term and `df_meta` the
-proposals whose meta (title, topic, speaker) holds it, however many postings are kept; postings is
+A term (a pinyin key alike) is in shard `hash(term) % shards[kind]`, where the hash is
+`HASH_MULTIPLIER`-polynomial over the code points of its first `HASH_PREFIX` characters, modulo
+2**32 (a word shares the shard of its first two characters). `df_items` counts the items holding
+the term and `df_meta` the proposals whose meta (title, topic, speaker) holds it, however many
+postings are kept (a common term keeps every meta posting and only the items of highest impact,
+indexing.MAX_POSTINGS); an impact is the BM25F weight times the ranking's `scale`; postings is
 a `varint` string of triples (proposal minus the previous triple's proposal, item + 1, impact),
 proposals ascending, an item `META` (written 0) for a proposal's meta. Items are numbered from 0
 in the order of `p/<n>.json`'s "i"; proposals in reading order.

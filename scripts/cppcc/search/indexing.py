@@ -1,14 +1,8 @@
 """Build the search index from the model: {path relative to the site: bytes}. No MkDocs here.
 
-Layout, under `search/cppcc/` (each file is fetched only when a query needs it; format.py says
-every file's entries and types)::
-
-    manifest.json     counts, shard counts, ranking constants, suggestions (a few hundred bytes)
-    t/<k>.json        term shards: term -> [df_items, df_meta, "postings"] (`encode`)
-    u/<k>.json        one-character terms, for one-character queries
-    py/<k>.json       pinyin shards: toneless pinyin -> a term (shard of the key's first 2 letters)
-    t2s.json          traditional -> simplified, for the corpus's characters
-    p/<n>.json        proposal n: URL, title, speaker and the text of its items (for snippets)
+The files it writes under `ROOT`, and what each entry holds, are format.py's (written down
+there once): a manifest, term, unigram and pinyin shards, a traditional -> simplified map and one
+fragment a proposal, each fetched only when a query needs it.
 
 Postings of a term are cut to the MAX_POSTINGS items of highest impact (their document frequency
 is kept), so that a shard stays small however large the corpus grows.
