@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+NODE = Path("/usr/bin/node")  # Debian's nodejs: tests/test_search_parity.py runs engine.js
 
 
 def run(cmd: list[str], **kwargs) -> None:
@@ -46,13 +47,14 @@ def setup(extras: str) -> None:
 
 
 def ensure_chromium() -> None:
-    if CHROMIUM.exists():
+    if CHROMIUM.exists() and NODE.exists():
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     if sudo and not shutil.which("sudo"):
-        sys.exit(f"{CHROMIUM} is missing: install Debian's chromium and fonts-noto-cjk as root")
+        sys.exit(f"{CHROMIUM} or {NODE} is missing: install Debian's chromium, fonts-noto-cjk "
+                 "and nodejs as root")
     run([*sudo, "apt-get", "update", "-qq"])
-    run([*sudo, "apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
+    run([*sudo, "apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk", "nodejs"],
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 

@@ -119,8 +119,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
                                        config.site_url or "", material_version)
         _add_once(config.extra_css, urls.asset("site.css"))
         _add_once(config.extra_javascript, urls.asset("site.js"))
-        if self.config.search:
-            _add_once(config.extra_javascript, urls.search_asset(search.SCRIPT))
+        for name in search.SCRIPTS if self.config.search else ():  # in their load order
+            _add_once(config.extra_javascript, urls.search_asset(name))
         return config
 
     on_config = CombinedEvent(_stage_site, _build)

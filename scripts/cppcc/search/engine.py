@@ -1,4 +1,4 @@
-"""The query side in Python: the reference that search.js follows step for step.
+"""The query side in Python: the reference that engine.js follows step for step.
 
 It reads the same files the browser fetches (through `files`, path -> bytes), so the tests can
 check the shard layout, the maps and the ranking without a browser, and compare the browser's
@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import ranking, text
-from .indexing import ROOT
+from .format import MAX_PINYIN_KEY as MAX_KEY  # the longest pinyin key looked up
+from .format import ROOT
 from .maps import convert_t2s
-
-MAX_KEY = 6 * text.MAX_WORD  # the longest pinyin key looked up
 
 
 @dataclass(frozen=True)

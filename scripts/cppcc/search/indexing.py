@@ -1,13 +1,8 @@
 """Build the search index from the model: {path relative to the site: bytes}. No MkDocs here.
 
-Layout, under `search/cppcc/` (each file is fetched only when a query needs it)::
-
-    manifest.json     counts, shard counts, ranking constants, suggestions (a few hundred bytes)
-    t/<k>.json        term shards: term -> [df_items, df_meta, "postings"] (`encode`)
-    u/<k>.json        one-character terms, for one-character queries
-    py/<k>.json       pinyin shards: toneless pinyin -> a term (shard of the key's first 2 letters)
-    t2s.json          traditional -> simplified, for the corpus's characters
-    p/<n>.json        proposal n: URL, title, speaker and the text of its items (for snippets)
+The files it writes under `ROOT`, and what each entry holds, are format.py's (written down
+there once): a manifest, term, unigram and pinyin shards, a traditional -> simplified map and one
+fragment a proposal, each fetched only when a query needs it.
 
 Postings of a term are cut to the MAX_POSTINGS items of highest impact (their document frequency
 is kept), so that a shard stays small however large the corpus grows.
@@ -26,9 +21,9 @@ from ..linking import Links
 from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
 from ..segmenting import Cut, meta_texts
-from . import maps, ranking, text, varint
+from . import format, maps, ranking, text, varint
+from .format import ROOT
 
-ROOT = urls.SEARCH_INDEX
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
 IMPACT = operator.itemgetter(2)
@@ -241,14 +236,16 @@ class IndexBuilder:
             chars.update(text.normalize(t))
         files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(chars))
         manifest = {
-            "version": 1,
+            "version": format.VERSION,
             "items": sum(len(items_of(p)) for p in corpus.proposals),
             "proposals": len(corpus.proposals),
             "shards": {k: sum(1 for f in files if f.startswith(f"{ROOT}{k}/"))
-                       for k in ("t", "u", "py")},
+                       for k in format.KINDS},
             "ranking": {"metaWeight": ranking.META_WEIGHT, "minCoverage": ranking.MIN_COVERAGE,
-                        "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE},
+                        "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE,
+                        "digits": ranking.DIGITS},
             "suggest": _suggestions(corpus.proposals),
+            "format": format.client(),
         }
         assert manifest["shards"]["py"] == py_count
         files[f"{ROOT}manifest.json"] = _json(manifest)

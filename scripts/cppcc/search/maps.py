@@ -50,5 +50,5 @@ def pinyin_map(words: Counter) -> dict[str, list[str]]:
 
 
 def convert_t2s(text: str, table: dict[str, str]) -> str:
-    """Normalised text with traditional characters made simplified (as search.js does)."""
+    """Normalised text with traditional characters made simplified (as engine.js does)."""
     return "".join(table.get(c, c) for c in normalize(text))

@@ -22,7 +22,7 @@ where coverage(d) is the share of the query's characters covered by terms d (or 
 Items covering less than MIN_COVERAGE are no results; when no item reaches it, items covering at
 least PARTIAL_COVERAGE are shown as partial matches (a paraphrase shares only some words). A proposal matched only through its meta
 is represented by its first item. Ties are broken by reading order: proposal, then item; scores
-are rounded to 1e-6 first, so that this file and search.js agree to the last place.
+are rounded to DIGITS places first, so that this file and engine.js agree to the last place.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import varint
+from .format import META
 
 K1 = 1.2
 B = 0.75
@@ -39,7 +40,7 @@ META_WEIGHT = 0.5
 MIN_COVERAGE = 0.6
 PARTIAL_COVERAGE = 0.25
 SCALE = 100
-META = -1  # the item index of a proposal-level (meta) posting
+DIGITS = 6  # places a score is rounded to
 
 
 def impact(tfs: dict[str, int], lengths: dict[str, int], avglen: dict[str, float]) -> int:
@@ -107,5 +108,5 @@ def rank(terms: list[QueryTerm], postings: dict[str, Postings], length: int,
         meta = metas.get(p, _Acc())
         coverage = len(acc.covered | meta.covered) / max(length, 1)
         if coverage >= min_coverage:
-            out.append((p, i, round((acc.score + meta.score) * coverage, 6)))
+            out.append((p, i, round((acc.score + meta.score) * coverage, DIGITS)))
     return sorted(out, key=lambda r: (-r[2], r[0], r[1]))

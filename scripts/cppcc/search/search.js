@@ -7,10 +7,10 @@
  * SETUP with READY and never sends a RESULT, so Material never draws into the result list: this
  * script does, with Material's markup and classes, one <li> per proposal whose links are items.
  *
- * The engine follows scripts/cppcc/search/engine.py step for step (the tests compare them):
- * normalise, traditional -> simplified, pinyin -> words, terms with their query spans, BM25F
- * impacts from the shards, coverage, ties by reading order. Every file is fetched when a query
- * first needs it. Text from the index is put into the page with textContent only.
+ * The engine is engine.js (loaded before this file): it follows scripts/cppcc/search/engine.py
+ * step for step and takes the index format's constants from the manifest. This file fetches
+ * the index's files, each when a query first needs it, and draws. Text from the index is put
+ * into the page with textContent only.
  */
 (() => {
   "use strict";
@@ -21,23 +21,16 @@
   if (!configEl || !input || !result) return;
   const config = JSON.parse(configEl.textContent);
   const base = new URL(config.base || ".", location.href);
-  const root = new URL("search/cppcc/", base);
+  const root = new URL("search/cppcc/", base);  // format.ROOT
   const meta = result.querySelector(".md-search-result__meta");
   const dialog = input.closest("[role=dialog]");
   if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索建议");
   const list = result.querySelector(".md-search-result__list");
 
-  const CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  const RUN = new RegExp(`[${CJK}]+|[a-z0-9]+`, "g");
-  const CJK_ONLY = new RegExp(`^[${CJK}]+$`);
-  const MAX_WORD = 8;
-  const MAX_KEY = 6 * MAX_WORD;
-  const META = -1;
   const PAGE_GROUPS = 5;  // groups drawn at a time: each costs one fetch of p/<n>.json
   const SHOWN_ITEMS = 3;   // items of a group shown before "more"
   const SNIPPET = 110;     // characters of a snippet
 
-  const has = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
   const translate = (key, n) => ((config.translations || {})[key] || "").replace("#", String(n));
 
   /* Files, each fetched once */
@@ -52,191 +45,8 @@
     return files.get(path);
   }
 
-  /* Text: as in text.py */
-  const normalize = (s) => s.normalize("NFKC").toLowerCase();
-  const isCjk = (run) => CJK_ONLY.test(run);
-  function shardOf(term, n) {
-    let h = 0;
-    for (const ch of [...term].slice(0, 2)) h = (Math.imul(h, 31) + ch.codePointAt(0)) >>> 0;
-    return h % n;
-  }
-  function runs(q) {
-    return [...q.matchAll(RUN)].map((m) => [m.index, m[0]]);
-  }
-  function* substrings(run) {
-    for (let i = 0; i < run.length - 1; i++)
-      for (let j = i + 2; j <= Math.min(run.length, i + MAX_WORD); j++) yield [i, run.slice(i, j)];
-  }
-
-  /* Engine: as in engine.py */
-  async function entry(kind, term) {
-    const manifest = await load("manifest.json");
-    const shard = await load(`${kind}/${shardOf(term, manifest.shards[kind])}.json`);
-    return has(shard, term) ? shard[term] : undefined;
-  }
-
-  async function pinyin(letters) {
-    const n = letters.length;
-    const best = new Map([[n, [0, []]]]);
-    const starts = new Set();  // fetch every shard the loop below reads, at once
-    for (let i = 0; i < n - 1; i++) starts.add(letters.slice(i, i + 2));
-    await Promise.all([...starts].map((key) => entry("py", key)));
-    for (let i = n - 2; i >= 0; i--) {
-      for (let end = Math.min(n, i + MAX_KEY); end > i + 1; end--) {
-        const words = await entry("py", letters.slice(i, end));
-        if (words && best.has(end)) {
-          const [count, rest] = best.get(end);
-          if (!best.has(i) || count + 1 < best.get(i)[0]) best.set(i, [count + 1, [words[0], ...rest]]);
-        }
-      }
-    }
-    return best.has(0) ? best.get(0)[1].join("") : null;
-  }
-
-  function latinGroups(q) {
-    const groups = [];
-    for (const [start, run] of runs(q)) {
-      if (isCjk(run)) continue;
-      const last = groups[groups.length - 1];
-      if (last && /^\s+$/.test(q.slice(last[1], start))) {
-        last[1] = start + run.length;
-        last[2].push(run);
-      } else {
-        groups.push([start, start + run.length, [run]]);
-      }
-    }
-    return groups;
-  }
-
-  async function rewrite(query) {
-    const t2s = await load("t2s.json");
-    let q = "";
-    for (const ch of normalize(query)) q += has(t2s, ch) ? t2s[ch] : ch;
-    let out = "", pos = 0;
-    for (const [start, end, parts] of latinGroups(q)) {
-      const joined = parts.join("");
-      if (!/^[a-z]+$/.test(joined) || (parts.length === 1 && await entry("t", joined))) continue;
-      const chinese = await pinyin(joined);
-      if (chinese) {
-        out += q.slice(pos, start) + chinese;
-        pos = end;
-      }
-    }
-    return out + q.slice(pos);
-  }
-
-  async function plan(query) {
-    const q = await rewrite(query);
-    const terms = [];
-    let length = 0;
-    for (const [start, run] of runs(q)) {
-      length += run.length;
-      if (!isCjk(run) || run.length === 1) {
-        terms.push({ term: run, start, end: start + run.length });
-      } else {
-        const subs = [...substrings(run)];
-        const found = await Promise.all(subs.map(([, sub]) => entry("t", sub)));
-        subs.forEach(([off, sub], k) => {
-          if (found[k]) terms.push({ term: sub, start: start + off, end: start + off + sub.length });
-        });
-      }
-    }
-    return { query: q, terms, length };
-  }
-
-  const idf = (df, n) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-
-  /* Postings: varint.py's decoding of indexing.encode's string */
-  const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  const DIGIT = new Int8Array(128);
-  for (let v = 0; v < DIGITS.length; v++) DIGIT[DIGITS.charCodeAt(v)] = v;
-  function numbers(code) {
-    const out = [];
-    let n = 0;
-    for (let k = 0; k < code.length; k++) {
-      const v = DIGIT[code.charCodeAt(k)];
-      n = n * 32 + (v & 31);
-      if (v < 32) {
-        out.push(n);
-        n = 0;
-      }
-    }
-    return out;
-  }
-
-  /* Covered characters of the query: a bit each, 30 to a number */
-  const BITS = 30;
-  function spanMask(start, end, words) {
-    const mask = new Array(words).fill(0);
-    for (let c = start; c < end; c++) mask[(c / BITS) | 0] |= 1 << (c % BITS);
-    return mask;
-  }
-  function popcount(x) {
-    let n = 0;
-    for (; x; x &= x - 1) n++;
-    return n;
-  }
-
-  /* The ranking function of ranking.py. An item is keyed p * (items + 1) + i + 1: a number. */
-  function rank(terms, postings, length, manifest, minCoverage) {
-    const { metaWeight, scale } = manifest.ranking;
-    const stride = manifest.items + 1;
-    const words = Math.ceil(Math.max(1, ...terms.map((t) => t.end)) / BITS);  // query positions
-    const items = new Map(), metas = new Map();
-    const acc = (map, key) => {
-      let a = map.get(key);
-      if (!a) map.set(key, a = { score: 0, covered: new Array(words).fill(0) });
-      return a;
-    };
-    const sorted = [...terms].sort((a, b) =>
-      a.start - b.start || a.end - b.end || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-    for (const qt of sorted) {
-      const found = postings.get(qt.term);
-      if (!found) continue;
-      const wItem = idf(found[0], manifest.items), wMeta = idf(found[1], manifest.proposals);
-      const mask = spanMask(qt.start, qt.end, words);
-      const lo = (qt.start / BITS) | 0, hi = ((qt.end - 1) / BITS) | 0;  // the words it touches
-      const triples = numbers(found[2]);
-      let p = 0;  // (proposal minus the one before, item + 1, impact), as indexing.encode writes
-      for (let k = 0; k < triples.length; k += 3) {
-        p += triples[k];
-        const i = triples[k + 1] - 1, w = triples[k + 2];
-        const a = i === META ? acc(metas, p) : acc(items, p * stride + i + 1);
-        a.score += (i === META ? wMeta * metaWeight : wItem) * w / scale;
-        for (let x = lo; x <= hi; x++) a.covered[x] |= mask[x];
-      }
-    }
-    for (const p of metas.keys()) acc(items, p * stride + 1);
-    const none = { score: 0, covered: new Array(words).fill(0) };
-    const out = [];
-    for (const [key, a] of items) {
-      const p = Math.floor(key / stride), i = key % stride - 1;
-      const m = metas.get(p) || none;
-      let covered = 0;
-      for (let x = 0; x < words; x++) covered += popcount(a.covered[x] | m.covered[x]);
-      const coverage = covered / Math.max(length, 1);
-      if (coverage >= minCoverage)
-        out.push([p, i, Math.round((a.score + m.score) * coverage * 1e6) / 1e6]);
-    }
-    return out.sort((x, y) => y[2] - x[2] || x[0] - y[0] || x[1] - y[1]);
-  }
-
-  async function search(query) {
-    const manifest = await load("manifest.json");
-    const p = await plan(query);
-    const postings = new Map();
-    await Promise.all(p.terms.map(async (t) => {
-      const kind = t.term.length === 1 && isCjk(t.term) ? "u" : "t";
-      const found = await entry(kind, t.term);
-      if (found) postings.set(t.term, found);
-    }));
-    let partial = false, hits = rank(p.terms, postings, p.length, manifest, manifest.ranking.minCoverage);
-    if (!hits.length) {
-      partial = true;
-      hits = rank(p.terms, postings, p.length, manifest, manifest.ranking.partialCoverage);
-    }
-    return { plan: p, hits, partial };
-  }
+  const engine = globalThis.cppccSearchEngine.create(load);
+  const { search, plan } = engine;
 
   /* Highlighting: every occurrence of a matched term, merged into runs */
   function marks(text, terms) {
@@ -345,7 +155,7 @@
   }
 
   async function renderEmpty(query, q, manifest) {
-    const parts = runs(q).map(([, run]) => run);
+    const parts = (await engine.runs(q)).map(([, run]) => run);
     const alone = [];
     if (parts.length > 1) {
       for (const part of parts) if ((await search(part)).hits.length) alone.push(part);

@@ -1,4 +1,4 @@
-"""The one segmentation story, shared word for word by the index (here) and the browser (search.js).
+"""The one segmentation story, shared word for word by the index (here) and the browser (engine.js).
 
 Text is normalised (NFKC, lower case), then cut into runs: runs of CJK characters and runs of
 Latin letters and digits; everything else separates. The terms of a CJK run are its character
@@ -19,11 +19,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-RUN = re.compile(f"[{CJK}]+|[a-z0-9]+")
+from .format import CJK, HASH_MULTIPLIER, HASH_PREFIX, LATIN, MAX_WORD
+
+RUN = re.compile(f"[{CJK}]+|[{LATIN}]+")
 CJK_RUN = re.compile(f"[{CJK}]+")
-LATIN_RUN = re.compile("[a-z0-9]+")
-MAX_WORD = 8
+LATIN_RUN = re.compile(f"[{LATIN}]+")
 
 
 def normalize(text: str) -> str:
@@ -45,10 +45,10 @@ def bigrams(run: str) -> list[str]:
 
 
 def term_hash(term: str) -> int:
-    """A 31-multiplier hash of a term's first two code points (as in search.js)."""
+    """A 31-multiplier hash of a term's first two code points (as in engine.js)."""
     h = 0
-    for char in term[:2]:
-        h = (h * 31 + ord(char)) & 0xFFFFFFFF
+    for char in term[:HASH_PREFIX]:
+        h = (h * HASH_MULTIPLIER + ord(char)) & 0xFFFFFFFF
     return h
 
 

@@ -1,0 +1,114 @@
+"""The search index's format, written down once: what each file holds, and the constants both
+engines share. indexing.py writes it, engine.py and engine.js read it; text.py and varint.py take
+their constants from here, and engine.js takes the same constants from the manifest's `format`
+(`client()`), so that no constant is spelt twice.
+
+Every file lies under `ROOT` and is JSON (UTF-8, no spaces, sorted keys); `SCHEMAS` says the same
+as JSON Schema, and the tests validate every file of a built index with it::
+
+    manifest.json   {"version": int, "items": int, "proposals": int,
+                     "shards": {"t": int, "u": int, "py": int},   (each a power of two)
+                     "ranking": {"metaWeight", "minCoverage", "partialCoverage": float,
+                                 "scale": int, "digits": int},
+                     "suggest": [str],                             (topics an empty result offers)
+                     "format": client()}
+    t/<k>.json      {term: [df_items, df_meta, postings]}  terms of 2+ characters, Latin words
+    u/<k>.json      the same for one-character (CJK) terms
+    py/<k>.json     {toneless pinyin: [term]}               a query's Latin letters -> corpus words
+    t2s.json        {traditional character: simplified}     the corpus's characters only
+    p/<n>.json      {"u": URL of proposal n (from the site root), "t": title, "s": speaker,
+                     "i": [[id, label, head, body], ...]}   its items in reading order
+
+A term (a pinyin key alike) is in shard `hash(term) % shards[kind]`, where the hash is
+`HASH_MULTIPLIER`-polynomial over the code points of its first `HASH_PREFIX` characters, modulo
+2**32 (a word shares the shard of its first two characters). `df_items` counts the items holding
+the term and `df_meta` the proposals whose meta (title, topic, speaker) holds it, however many
+postings are kept (a common term keeps every meta posting and only the items of highest impact,
+indexing.MAX_POSTINGS); an impact is the BM25F weight times the ranking's `scale`; postings is
+a `varint` string of triples (proposal minus the previous triple's proposal, item + 1, impact),
+proposals ascending, an item `META` (written 0) for a proposal's meta. Items are numbered from 0
+in the order of `p/<n>.json`'s "i"; proposals in reading order.
+
+A varint number is written in groups of `GROUP_BITS` bits, most significant first, a character of
+`DIGITS` each (its place is the group's value); every group but the last has 2**GROUP_BITS added.
+
+Text is normalised (NFKC, lower case) and cut into runs of the `CJK` ranges and of `LATIN`; a
+query's CJK run looks up its substrings of 2 to `MAX_WORD` characters; a query's Latin letters
+are read as pinyin of keys of up to `MAX_PINYIN_KEY` letters. Scores are rounded to `digits`
+places of the manifest's ranking (see ranking.py for the function).
+"""
+
+from __future__ import annotations
+
+from .. import urls
+
+ROOT = urls.SEARCH_INDEX  # under the site root; search.js finds the manifest here
+VERSION = 1
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # regex class ranges
+LATIN = "a-z0-9"
+MAX_WORD = 8
+MAX_PINYIN_KEY = 6 * MAX_WORD
+DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # base64url's
+GROUP_BITS = 5
+HASH_MULTIPLIER = 31
+HASH_PREFIX = 2
+META = -1  # the item of a proposal-level (meta) posting
+KINDS = ("t", "u", "py")  # shard folders
+
+assert len(DIGITS) == 2 << GROUP_BITS
+
+
+def client() -> dict:
+    """The constants engine.js reads from the manifest instead of spelling them."""
+    return {"cjk": CJK, "latin": LATIN, "maxWord": MAX_WORD, "maxPinyinKey": MAX_PINYIN_KEY,
+            "digits": DIGITS, "groupBits": GROUP_BITS, "hashMultiplier": HASH_MULTIPLIER,
+            "hashPrefix": HASH_PREFIX, "meta": META}
+
+
+_COUNT = {"type": "integer", "minimum": 0}
+_TEXT = {"type": "string"}
+_ENTRY = {"type": "array", "prefixItems": [_COUNT, _COUNT, {"type": "string",
+                                                            "pattern": "^[A-Za-z0-9_-]*$"}],
+          "minItems": 3, "maxItems": 3}
+
+
+def _object(properties: dict, **more) -> dict:
+    return {"type": "object", "properties": properties, "required": sorted(properties),
+            "additionalProperties": False, **more}
+
+
+_CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN},
+                   "maxWord": {"const": MAX_WORD}, "maxPinyinKey": {"const": MAX_PINYIN_KEY},
+                   "digits": {"const": DIGITS}, "groupBits": {"const": GROUP_BITS},
+                   "hashMultiplier": {"const": HASH_MULTIPLIER},
+                   "hashPrefix": {"const": HASH_PREFIX}, "meta": {"const": META}})
+_NUMBER = {"type": "number"}
+SCHEMAS = {
+    "manifest.json": _object({
+        "version": {"const": VERSION}, "items": _COUNT, "proposals": _COUNT,
+        "shards": _object({k: {"enum": [1 << n for n in range(31)]} for k in KINDS}),
+        "ranking": _object({"metaWeight": _NUMBER, "minCoverage": _NUMBER,
+                            "partialCoverage": _NUMBER, "scale": _COUNT, "digits": _COUNT}),
+        "suggest": {"type": "array", "items": _TEXT},
+        "format": _CLIENT}),
+    "t/": {"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": _ENTRY},
+    "u/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},
+           "additionalProperties": _ENTRY},
+    "py/": {"type": "object", "propertyNames": {"pattern": "^[a-z]{2,}$"},
+            "additionalProperties": {"type": "array", "items": _TEXT, "minItems": 1,
+                                     "maxItems": 1}},
+    "t2s.json": {"type": "object", "propertyNames": {"minLength": 1, "maxLength": 1},
+                 "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 1}},
+    "p/": _object({"u": _TEXT, "t": _TEXT, "s": _TEXT,
+                   "i": {"type": "array", "items": {"type": "array", "items": _TEXT,
+                                                    "minItems": 4, "maxItems": 4}}}),
+}
+
+
+def schema_of(path: str) -> dict:
+    """The JSON Schema of an index file, by its path under `ROOT`."""
+    folder, _, name = path.rpartition("/")
+    schema = SCHEMAS.get(f"{folder}/" if folder else name)
+    if schema is None:
+        raise KeyError(f"search index: {path} is no file of the format")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
