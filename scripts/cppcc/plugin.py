@@ -31,12 +31,11 @@ from mkdocs.structure.toc import get_toc
 
 from . import exports, permalinks, search
 from .indexprocess import IndexProcess, replace_folder
-from .linking import CSV_EXPORT, JSON_EXPORT, Links
+from .linking import Links
 from .loading import LoadError, load_corpus
 from .parallel import MANY, can_fork, fork_map
 from .publishing import StagedSite
-from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
-from .schema import proposal_schema
+from .rendering import Page, TocEntry, all_pages, esc
 from .search.indexing import ROOT as INDEX_ROOT
 from .serving import OUTPUT, PRINTED, BackgroundIndex, RenderCache
 
@@ -145,7 +144,6 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         assets = resources.files("cppcc") / "assets"
         for asset in sorted(a.name for a in assets.iterdir() if a.is_file()):
             files.append(File.generated(config, ASSETS + asset, content=(assets / asset).read_bytes()))
-        files.append(File.generated(config, SCHEMA_URL, content=proposal_schema()))
         for path, html in permalinks.redirects(self.links.corpus).items():
             files.append(File.generated(config, path, content=html))
         if self.config.search:
@@ -232,10 +230,9 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     def _write_exports(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
-        base = config.site_url or ""
-        (site / JSON_EXPORT).write_text(exports.proposals_json(self.links, base), encoding="utf-8")
-        (site / CSV_EXPORT).write_text(exports.recommendations_csv(self.links.corpus, base),
-                                       encoding="utf-8", newline="")
+        for path, data in exports.site_files(self.links, config.site_url or "").items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
         if self.index:
             try:
                 self.index.wait()

@@ -14,9 +14,8 @@ from html import escape
 
 import yaml
 
+from .exports import EXPORTS, Export
 from .linking import (
-    CSV_EXPORT,
-    JSON_EXPORT,
     KEYWORDS,
     PARTIES,
     IndexPage,
@@ -28,8 +27,6 @@ from .linking import (
 )
 from .model import Meeting, Note, Passage, Proposal, Recommendation
 from .parallel import fork_map
-
-SCHEMA_URL = "schema/proposal.schema.json"
 
 
 def esc(text: str) -> str:
@@ -287,6 +284,18 @@ def _meeting_blocks(links: Links, page: str, meeting: Meeting,
     ]
 
 
+def _open_data(export: Export) -> str:
+    """An export on the home page: its link, its file name, its line and its format's link."""
+    name = export.path.rpartition("/")[2]
+    line = (f"<li>{_link('', export.path, export.title, type=export.media_type)} "
+            f"<code>{esc(name)}</code> — {esc(export.description)}")
+    if export.schema_path:
+        schema = _link("", export.schema_path, export.schema_path.rpartition("/")[2],
+                       type="application/schema+json")
+        line += f";格式:{schema}(JSON Schema)"
+    return line + "</li>"
+
+
 def home_page(links: Links) -> Page:
     corpus = links.corpus
     latest = corpus.meetings[-1]
@@ -300,11 +309,7 @@ def home_page(links: Links) -> Page:
         (f'<ul><li>{_link("", PARTIES, "按党派、团体浏览")}</li>'
          f'<li>{_link("", KEYWORDS, "按关键词浏览")}</li></ul>'),
         '<h2 id="open-data">开放数据</h2>',
-        (f'<ul class="cppcc-data"><li>{_link("", JSON_EXPORT, "proposals.json")}'
-         " — 全部建议的结构化数据,含每一项的链接</li>"
-         f'<li>{_link("", CSV_EXPORT, "recommendations.csv")}'
-         " — 每条建议一行:所属建议、编号、标题、链接</li>"
-         f'<li>{_link("", SCHEMA_URL, "proposal.schema.json")} — 数据格式(JSON Schema)</li></ul>'),
+        f'<ul class="cppcc-data">{"".join(_open_data(e) for e in EXPORTS)}</ul>',
     ]
     return Page("", latest.headline, _document(latest.headline, blocks))
 
