@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .linking import CSV_EXPORT, JSON_EXPORT, Links, item_url, meeting_url, proposal_url
 from .model import Meeting, Passage, Proposal, Recommendation, Text
@@ -80,7 +80,7 @@ class ProposalEntry(Proposal):
 class ProposalsExport(BaseModel):
     """proposals.json: every meeting and every proposal, each item with its URL."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid")
     meetings: list[MeetingEntry]
     proposals: list[ProposalEntry]
 
