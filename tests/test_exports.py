@@ -56,7 +56,7 @@ def test_the_home_page_lists_every_export_with_its_format(site_dir):
     # ... and the list is the registry's: one line per export, with its file name and its line
     lines = [li.get_text() for li in home.select(".cppcc-data > li")]
     assert [line.split(" — ")[0] for line in lines] == [
-        f"{e.title} {e.path.rpartition('/')[2]}" for e in EXPORTS]
+        f"{e.title} {e.name}" for e in EXPORTS]
     assert all(e.description in line for e, line in zip(EXPORTS, lines))
 
 

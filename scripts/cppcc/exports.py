@@ -34,6 +34,11 @@ class Export:
     schema: type[BaseModel] | None = None  # the model of its content: a JSON Schema beside it
 
     @property
+    def name(self) -> str:
+        """The file's name, as the home page shows it."""
+        return self.path.rpartition("/")[2]
+
+    @property
     def schema_path(self) -> str | None:
         """`proposals.json` -> `proposals.schema.json`, in the same folder."""
         return self.path.removesuffix(".json") + ".schema.json" if self.schema else None

@@ -286,9 +286,8 @@ def _meeting_blocks(links: Links, page: str, meeting: Meeting,
 
 def _open_data(export: Export) -> str:
     """An export on the home page: its link, its file name, its line and its format's link."""
-    name = export.path.rpartition("/")[2]
     line = (f"<li>{_link('', export.path, export.title, type=export.media_type)} "
-            f"<code>{esc(name)}</code> — {esc(export.description)}")
+            f"<code>{esc(export.name)}</code> — {esc(export.description)}")
     if export.schema_path:
         schema = _link("", export.schema_path, export.schema_path.rpartition("/")[2],
                        type="application/schema+json")
