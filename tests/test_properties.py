@@ -117,7 +117,8 @@ def test_every_text_and_id_reaches_the_page_and_the_exports(proposal):
     data = json.loads(exports.proposals_json(links))["proposals"][0]
     del data["keywords"]
     assert _without_urls(data) == proposal.model_dump(mode="json", exclude_none=True)
-    rows = list(csv.reader(io.StringIO(exports.recommendations_csv(links.corpus)[1:], newline="")))
+    text = exports.recommendations_csv(links).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [(r[2], r[3], r[6]) for r in rows[1:]] == [
         (proposal.title, s.name, r.headline) for r in proposal.recommendations]
 

@@ -27,8 +27,7 @@ from .indexprocess import IndexProcess, replace_folder
 from .linking import Links
 from .loading import LoadError, load_corpus
 from .model import Corpus
-from .rendering import SCHEMA_URL, Page, all_pages
-from .schema import proposal_schema
+from .rendering import Page, all_pages
 from .serving import BackgroundIndex, RenderCache
 
 
@@ -109,13 +108,12 @@ class Build:
         self.pages = {page.src_uri: page for page in all_pages(self.links, self.overrides)}
 
     def static_files(self) -> dict[str, bytes | str]:
-        """Every file of the site that is not a page: our assets, the schema, the redirects of
+        """Every file of the site that is not a page nor an export: our assets, the redirects of
         old slugs, the search's scripts; by site path."""
         out: dict[str, bytes | str] = {}
         assets = resources.files("cppcc") / "assets"
         for name in sorted(a.name for a in assets.iterdir() if a.is_file()):
             out[urls.asset(name)] = (assets / name).read_bytes()
-        out[SCHEMA_URL] = proposal_schema()
         out.update(permalinks.redirects(self.corpus))
         if self.search:
             out.update({urls.search_asset(name): content
@@ -125,10 +123,9 @@ class Build:
     def finish(self, site: Path, base: str, previous: Path | None = None) -> None:
         """Write the exports into the finished `site` and move the search index in (for
         `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
-        (site / urls.PROPOSALS_JSON).write_text(exports.proposals_json(self.links, base),
-                                                encoding="utf-8")
-        (site / urls.RECOMMENDATIONS_CSV).write_text(
-            exports.recommendations_csv(self.corpus, base), encoding="utf-8", newline="")
+        for path, content in exports.site_files(self.links, base).items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(content)
         if self.index:
             try:
                 self.index.wait()

@@ -1,6 +1,9 @@
-"""Open data: the whole model as JSON and the recommendations as CSV, each item with its URL.
+"""Open data: a registry of the files the site publishes for reuse, each made from the model.
 
-URLs are absolute when the site's URL is known (`site_url`), else relative to the site root.
+The build writes every entry of `EXPORTS` (and, beside it, its JSON Schema where it has one); the
+home page's 开放数据 list reads the same registry, so an export cannot be added and forgotten.
+URLs inside an export are absolute when the site's URL is known (`site_url`), else relative to
+the site root.
 """
 
 from __future__ import annotations
@@ -8,10 +11,80 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .linking import Links
-from .model import Corpus, Meeting, Proposal
+from .model import Meeting, Passage, Proposal, Recommendation, Text
+from .schema import json_schema, proposal_schema
+
+
+@dataclass(frozen=True)
+class Export:
+    """One published file: where it lives, how the home page names it, and how it is made."""
+
+    path: str  # in the site, e.g. `proposals.json`
+    title: str  # the home page's link text (zh-CN)
+    description: str  # one line on the home page (zh-CN)
+    media_type: str
+    make: Callable[[Links, str], bytes]  # (links, base URL or "") -> the file's bytes
+    schema: type[BaseModel] | None = None  # the model of its content: a JSON Schema beside it
+
+    @property
+    def name(self) -> str:
+        """The file's name, as the home page shows it."""
+        return self.path.rpartition("/")[2]
+
+    @property
+    def schema_path(self) -> str | None:
+        """`proposals.json` -> `proposals.schema.json`, in the same folder."""
+        return self.path.removesuffix(".json") + ".schema.json" if self.schema else None
+
+    def files(self, links: Links, base: str = "") -> dict[str, bytes]:
+        """{path in the site: bytes} of the export and of its schema."""
+        out = {self.path: self.make(links, base)}
+        if self.schema:
+            out[self.schema_path] = json_schema(self.schema, self.path).encode("utf-8")
+        return out
+
+
+# The model of proposals.json: the YAML model's, with a URL on every citable thing and the
+# proposal's keywords. Its JSON Schema is published beside the file.
+Url = Annotated[str, Field(description="Absolute when the site's URL is known, else from the "
+                                       "site's root, e.g. `rule-of-law/#overview`.")]
+
+
+class PassageEntry(Passage):
+    url: Url
+
+
+class RecommendationEntry(Recommendation):
+    url: Url
+
+
+class MeetingEntry(Meeting):
+    url: Url
+
+
+class ProposalEntry(Proposal):
+    background: Annotated[list[PassageEntry], Field(min_length=1)]
+    problems: Annotated[list[PassageEntry], Field(min_length=1)]
+    recommendations_intro: PassageEntry | None = None
+    recommendations: Annotated[list[RecommendationEntry], Field(min_length=1)]
+    url: Url
+    keywords: list[Text] = Field(description="The proposal's keywords, strongest first.")
+
+
+class ProposalsExport(BaseModel):
+    """proposals.json: every meeting and every proposal, each item with its URL."""
+
+    model_config = ConfigDict(extra="forbid")
+    meetings: list[MeetingEntry]
+    proposals: list[ProposalEntry]
 
 
 def _proposal(p: Proposal, base: str) -> dict:
@@ -30,27 +103,47 @@ def _meeting(m: Meeting, base: str) -> dict:
     return {**m.model_dump(mode="json", exclude_none=True), "url": urls.absolute(base, urls.meeting(m.id))}
 
 
-def proposals_json(links: Links, base: str = "") -> str:
-    corpus: Corpus = links.corpus
+def proposals_json(links: Links, base: str = "") -> bytes:
+    corpus = links.corpus
     data = {
         "meetings": [_meeting(m, base) for m in corpus.meetings],
         "proposals": [
             {**_proposal(p, base), "keywords": links.keywords.of(p)} for p in corpus.proposals
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
 CSV_COLUMNS = ["meeting", "proposal", "proposal_title", "speaker", "number", "id", "headline", "url"]
 
 
-def recommendations_csv(corpus: Corpus, base: str = "") -> str:
+def recommendations_csv(links: Links, base: str = "") -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for p in corpus.proposals:
+    for p in links.corpus.proposals:
         for n, r in enumerate(p.recommendations, 1):
             writer.writerow([p.meeting, p.slug, p.title, p.speaker.name, n, r.id, r.headline,
                              urls.absolute(base, urls.item(p.slug, r.id))])
-    return "\ufeff" + out.getvalue()
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def proposal_file_schema(links: Links, base: str = "") -> bytes:
+    return proposal_schema().encode("utf-8")
+
+
+EXPORTS: list[Export] = [
+    Export(urls.PROPOSALS_JSON, "全部建议", "全部会议和建议的结构化数据:每一项附链接,每篇建议附关键词",
+           "application/json", proposals_json, schema=ProposalsExport),
+    Export(urls.RECOMMENDATIONS_CSV, "建议清单", "每条建议一行:所属建议、编号、标题、链接",
+           "text/csv", recommendations_csv),
+    Export(urls.schema("proposal.schema.json"), "建议文件的格式",
+           "proposals/ 中每个 YAML 文件的格式,供编辑器校验", "application/schema+json",
+           proposal_file_schema),
+]
+
+
+def site_files(links: Links, base: str = "") -> dict[str, bytes]:
+    """{path in the site: bytes} of every export and its schema, in the registry's order."""
+    return {path: data for export in EXPORTS for path, data in export.files(links, base).items()}

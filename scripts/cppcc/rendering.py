@@ -17,12 +17,11 @@ import yaml
 from markupsafe import Markup
 
 from . import templating, urls
+from .exports import EXPORTS
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
 from .model import Note, Passage, Proposal, Recommendation
 from .parallel import fork_map
-
-SCHEMA_URL = urls.schema("proposal.schema.json")
 
 
 def esc(text: str) -> str:
@@ -261,7 +260,7 @@ class IndexRenderer:
         latest = self.links.corpus.meetings[-1]
         listing = self.links.indexes.of_meeting(latest)
         return self._render("home.html", latest.headline, self._context(
-            urls.HOME, listing, listing.pages[0]))
+            urls.HOME, listing, listing.pages[0], exports=EXPORTS))
 
 
 def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
