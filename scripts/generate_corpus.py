@@ -27,6 +27,7 @@ from pypinyin import lazy_pinyin
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
+from cppcc import permalinks
 from cppcc.loading import load_corpus
 from cppcc.model import Corpus
 
@@ -205,7 +206,14 @@ def generate(out: Path, n: int, seed: int = 1, meeting_count: int | None = None,
             data = writer.proposal("", meeting["id"], order, city)
             data["slug"] = slug_of(data["topic"], taken)
             _dump(data, out / f"{data['slug']}.yaml", "proposal.schema.json")
+    record_permalinks(out)
     return out
+
+
+def record_permalinks(proposals_dir: Path) -> None:
+    """Record every permalink of the corpus in its manifest, as `cppcc permalinks --update` does."""
+    corpus = load_corpus(proposals_dir)
+    permalinks.write_manifest(proposals_dir / permalinks.MANIFEST, permalinks.permalinks(corpus))
 
 
 def make_project(project: Path, proposals_dir: Path, *, nav: bool = True,

@@ -24,6 +24,7 @@ from bench.harness import build_site, serve
 from cppcc.indexes import KEYWORDS, PARTIES
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from generate_corpus import record_permalinks
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_NAME = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"]
@@ -89,6 +90,7 @@ def make_project(root: Path, proposals: list[dict], meetings: list[dict]) -> Pat
         dump(root / "proposals" / "meetings" / f"{meeting['id']}.yaml", meeting)
     for proposal in proposals:
         dump(root / "proposals" / f"{proposal['slug']}.yaml", proposal)
+    record_permalinks(root / "proposals")
     return root
 
 

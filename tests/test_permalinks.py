@@ -154,6 +154,7 @@ def moved_site(tmp_path_factory) -> Path:
     rename_item(root, ALIASED)
     edit(root / "proposals" / "rule-of-law.yaml",
          ("slug: rule-of-law\n", "slug: lawful-government\naliases: [rule-of-law]\n"))
+    assert run_cppcc("permalinks", "--update", cwd=root).returncode == 0
     return build_site(root / "site", root / "mkdocs.yml")
 
 

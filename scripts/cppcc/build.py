@@ -81,17 +81,19 @@ class Build:
                              "built", [str(issue) for issue in error.issues]) from None
 
     def check(self) -> None:
-        """Fail if a published permalink (proposals/permalinks.txt) would no longer land."""
+        """Fail if a published permalink (proposals/permalinks.txt) would no longer land; warn
+        (which fails a strict build) while permalinks are not recorded there."""
         manifest = self.proposals_dir / permalinks.MANIFEST
-        if not manifest.is_file():
-            return
         shown = manifest.relative_to(self.root).as_posix()
+        if not manifest.is_file():
+            self.log.warning(permalinks.missing_advice(shown))
+            return
         result = permalinks.check(self.corpus, permalinks.read_manifest(manifest))
         if result.missing:
             raise BuildError(f"{_count(len(result.missing), 'published permalink')} would break: "
                              "nothing was built", result.problems(shown))
         if result.new:
-            self.log.info(result.advice(shown))
+            self.log.warning(result.advice(shown))
 
     def link(self) -> None:
         self.links = Links(self.corpus, memo=self.caches.segmenting if self.caches else None)

@@ -115,6 +115,15 @@ def proposals_json(links: Links, base: str = "") -> bytes:
 
 
 CSV_COLUMNS = ["meeting", "proposal", "proposal_title", "speaker", "number", "id", "headline", "url"]
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: a text starting with = + - @ tab or
+    carriage return gets a leading apostrophe, as OWASP recommends (the JSON keeps it exact)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def recommendations_csv(links: Links, base: str = "") -> bytes:
@@ -124,8 +133,8 @@ def recommendations_csv(links: Links, base: str = "") -> bytes:
     writer.writerow(CSV_COLUMNS)
     for p in links.corpus.proposals:
         for n, r in enumerate(p.recommendations, 1):
-            writer.writerow([p.meeting, p.slug, p.title, p.speaker.name, n, r.id, r.headline,
-                             urls.absolute(base, urls.item(p.slug, r.id))])
+            writer.writerow(map(cell, [p.meeting, p.slug, p.title, p.speaker.name, n, r.id,
+                                       r.headline, urls.absolute(base, urls.item(p.slug, r.id))]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

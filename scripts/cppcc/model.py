@@ -45,6 +45,9 @@ def _url_safe(value: str) -> str:
         )
     if value in RESERVED_IDS:
         raise ValueError(f"must not be '{value}': that id belongs to a section of the page")
+    if value.startswith(urls.ID_PREFIXES):
+        prefix = next(p for p in urls.ID_PREFIXES if value.startswith(p))
+        raise ValueError(f"must not start with '{prefix}': the site's own elements use such ids")
     return value
 
 
@@ -57,10 +60,17 @@ def _free_slug(value: str) -> str:
 # The JSON Schema carries the same rules, so that an editor flags them while typing.
 Plain = Annotated[str, AfterValidator(_printable)]
 Text = Annotated[Plain, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
+OWN_PREFIX = "^(?:" + "|".join(urls.ID_PREFIXES) + ")"
+
+
+def _reserved(names: frozenset[str]) -> dict:
+    return {"not": {"anyOf": [{"enum": sorted(names)}, {"pattern": OWN_PREFIX}]}}
+
+
 Ident = Annotated[str, AfterValidator(_url_safe), Field(json_schema_extra={
-    "pattern": ID_PATTERN, "not": {"enum": sorted(RESERVED_IDS)}})]
-Slug = Annotated[Ident, AfterValidator(_free_slug), Field(json_schema_extra={
-    "not": {"enum": sorted(RESERVED_IDS | RESERVED_SLUGS)}})]
+    "pattern": ID_PATTERN, **_reserved(RESERVED_IDS)})]
+Slug = Annotated[Ident, AfterValidator(_free_slug), Field(json_schema_extra=_reserved(
+    RESERVED_IDS | RESERVED_SLUGS))]
 
 
 ALIASES_HELP = ("Ids this item was published under before: links to them still land here. "

@@ -44,7 +44,8 @@ def landing(corpus: Corpus) -> dict[str, str]:
 
 
 def read_manifest(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """The recorded permalinks; a byte-order mark (as some editors save) is read as nothing."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -67,6 +68,11 @@ class Check:
         count = len(self.new)
         return (f"{count} new permalink{'s are' if count != 1 else ' is'} not yet recorded in "
                 f"{manifest}: run `{UPDATE}`")
+
+
+def missing_advice(manifest: str) -> str:
+    return (f"{manifest} is missing, so no published permalink is protected: run `{UPDATE}` to "
+            "record them")
 
 
 def check(corpus: Corpus, recorded: list[str]) -> Check:

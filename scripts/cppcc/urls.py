@@ -28,6 +28,9 @@ RECOMMENDATIONS_CSV = "recommendations.csv"  # open data: a recommendation a row
 
 # The ids of a proposal page's own sections: fragments of the page, never an item's id.
 SECTIONS = ("background", "problems", "recommendations", "notes", "related")
+# Ids that the site's own code (`cppcc-`: our scripts and styles) and the theme (`__`: Material's
+# `__config`, `__search`, `__drawer`...) give elements of a page; no item may take one.
+ID_PREFIXES = ("cppcc-", "__")
 
 
 

@@ -62,10 +62,19 @@
     });
   });
 
+  // The id a fragment names; a malformed escape (`#%`, `#%E0%A4%A`) names the fragment as it is.
+  function fragment(hash) {
+    try {
+      return decodeURIComponent(hash);
+    } catch (error) {
+      return hash;
+    }
+  }
+
   function highlightTarget() {
     var previous = document.querySelectorAll(".cppcc-target");
     for (var i = 0; i < previous.length; i++) { previous[i].classList.remove("cppcc-target"); }
-    var id = decodeURIComponent(window.location.hash.slice(1));
+    var id = fragment(window.location.hash.slice(1));
     if (!id) { return; }
     var target = document.getElementById(id);
     if (!target) { return; }
