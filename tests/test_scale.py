@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from bench import checkouts as bench_checkouts
 from bench import scale as bench_scale
 from bench.harness import build_site
 from cppcc import indexes, linking, rendering, urls
@@ -105,3 +106,13 @@ def test_markdown_would_copy_every_page_as_the_build_does(which, corpus_dir, rep
     for page in rendering.all_pages(links):
         body = page.markdown.partition("\n---\n\n")[2]
         assert md.reset().convert(body) == page.html, page.url
+
+
+def test_the_checkouts_benchmark_compares_two_builds_of_one_corpus(tmp_path, capsys):
+    repo = Path(__file__).resolve().parents[1]
+    assert bench_checkouts.main([str(repo), str(repo), "--n", "5", "--runs", "1",
+                                 "--keep", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^run 1 old: [\d.]+ s, [\d,]+ MB$", out, re.MULTILINE)
+    assert re.search(r"^new / old: time [\d.]+, memory [\d.]+$", out, re.MULTILINE)
+    assert (tmp_path / "site-new" / "index.html").is_file()

@@ -71,12 +71,16 @@ class Build:
     pages: dict[str, Page] = field(init=False, default_factory=dict)
     index: IndexProcess | None = field(init=False, default=None)
 
+    def _shown(self, path: Path) -> str:
+        """A path as messages show it: from the project's root where it lies below it."""
+        return (path.relative_to(self.root) if path.is_relative_to(self.root) else path).as_posix()
+
     def load(self) -> None:
         try:
             self.corpus = load_corpus(self.proposals_dir, display_root=self.root,
                                       memo=self.caches.parsed if self.caches else None)
         except LoadError as error:
-            shown = self.proposals_dir.relative_to(self.root).as_posix()
+            shown = self._shown(self.proposals_dir)
             raise BuildError(f"{_count(len(error.issues), 'error')} in {shown}/: nothing was "
                              "built", [str(issue) for issue in error.issues]) from None
 
@@ -84,7 +88,7 @@ class Build:
         """Fail if a published permalink (proposals/permalinks.txt) would no longer land; warn
         (which fails a strict build) while permalinks are not recorded there."""
         manifest = self.proposals_dir / permalinks.MANIFEST
-        shown = manifest.relative_to(self.root).as_posix()
+        shown = self._shown(manifest)
         if not manifest.is_file():
             self.log.warning(permalinks.missing_advice(shown))
             return
