@@ -123,7 +123,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             # are made, and moved into the site at the end; its folder appears only then
             site = Path(config.site_dir)
             folder = site.parent / f".cppcc-index-{secrets.token_hex(8)}"
-            self.index = IndexProcess(self.links, folder)
+            self.index = IndexProcess.start(self.links, folder)
         self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
         if self.render_cache:
             docs = sorted(p for p in Path(config.docs_dir).rglob("*") if p.is_file())
