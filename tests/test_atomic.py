@@ -1,7 +1,7 @@
 """Atomic output: a build that fails leaves the previous site/ byte for byte, and no stage behind.
 
 The build writes into a sibling folder and swaps it into place only once everything succeeded
-(`cppcc.plugin.StagedSite`). Each fault below is injected into a copy of the real project whose
+(`cppcc.publishing.StagedSite`). Each fault below is injected into a copy of the real project whose
 site was built once; the failing rebuild must leave that site exactly as it was.
 """
 

@@ -11,7 +11,6 @@ import gzip
 import json
 import logging
 import re
-import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from .indexprocess import IndexProcess, replace_folder
 from .linking import CSV_EXPORT, JSON_EXPORT, Links
 from .loading import LoadError, load_corpus
 from .parallel import MANY, can_fork, fork_map
-from .publishing import StagedSite
+from .publishing import INDEX_SCRATCH, StagedSite, scratch_folder
 from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
 from .search.indexing import ROOT as INDEX_ROOT
@@ -84,7 +83,6 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
     index: IndexProcess | None = None
     built = False
     command = ""
-    collecting = True  # whether Python's cycle collector was on when the build began
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -99,10 +97,6 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if self.background:
             self.background.stop()
         self.staged = None if self.dirty else StagedSite(config)
-        # A build makes millions of objects that live until its end: Python's cycle collector
-        # would walk them all again and again (15% of a large build). It is back on at the end.
-        self.collecting = gc.isenabled()
-        gc.disable()
         return config
 
     def _load(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -122,7 +116,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             # The index is written beside the site (which MkDocs empties next) while the pages
             # are made, and moved into the site at the end; its folder appears only then
             site = Path(config.site_dir)
-            folder = site.parent / f".cppcc-index-{secrets.token_hex(8)}"
+            folder = scratch_folder(site.parent, INDEX_SCRATCH)
             self.index = IndexProcess.start(self.links, folder)
         self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
         if self.render_cache:
@@ -253,11 +247,6 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if published and self.config.search and self.background and self.built:
             self.background.start(self.links, Path(config.site_dir))
         self.built = self.built or published
-        self._collect_again()
-
-    def _collect_again(self) -> None:
-        if self.collecting:
-            gc.enable()
 
     def _reproducible_sitemap_gz(self, *, config: MkDocsConfig) -> None:
         """MkDocs stamps sitemap.xml.gz with the build's date: rewrite it without one."""
@@ -274,12 +263,11 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             self.index.stop()
             self.index = None
         if self.staged:
-            self.staged.discard()
+            self.staged.close()
             self.staged = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._abandon()
-        self._collect_again()
 
     def on_shutdown(self) -> None:
         if self.background:
