@@ -109,7 +109,7 @@ def test_signals_at_random_moments_leave_the_old_site_or_the_new_one(corpus, tmp
         assert snapshot(site) == corpus.refs[state], f"{what} not the site of {state}"
         assert sorted(p.name for p in site.parent.iterdir()) == ["site"], what
         outcomes.append(build.returncode)
-    assert {0} < set(outcomes), f"no build was interrupted: {outcomes}"
+    assert set(outcomes) - {0}, f"no build was interrupted: {outcomes}"
     time.sleep(0.5)
     assert processes_naming(str(corpus.config)) == []
 
@@ -166,7 +166,7 @@ def test_a_mounted_site_fails_in_one_line_and_stays_as_it_was(corpus, tmp_path):
     if done.returncode == 99:
         pytest.skip(f"cannot mount here: {done.stderr}")
     assert done.returncode == 1
-    assert done.stdout.split() == ["old", "site"]
+    assert done.stdout.split()[-2:] == ["old", "site"]
     assert "Traceback" not in done.stderr
     assert "is a mount point" in done.stderr and "mount its parent" in done.stderr
 
@@ -214,7 +214,8 @@ def test_a_signal_before_the_swap_stops_with_the_old_site(tmp_path, caplog):
     staged = publishing.StagedSite(fake_config(site))
     with pytest.raises(publishing.Interrupted):
         os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(5)  # the handler raises first
+        for _ in range(500):  # the handler raises (in the main thread, whichever thread got it)
+            time.sleep(0.01)
     os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C during the cleanup is only noted
     with pytest.raises(SystemExit) as stop:
         staged.close()
@@ -226,17 +227,33 @@ def test_a_signal_before_the_swap_stops_with_the_old_site(tmp_path, caplog):
     assert signal.getsignal(signal.SIGINT) is previous
 
 
+def children() -> set[int]:
+    """The pids of this process's children, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) \
+                    == os.getpid():
+                found.add(int(entry.name))
+        except (OSError, IndexError):
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")
 def test_fork_map_keeps_order_and_raises_a_workers_error():
+    before = children()
     inputs = list(range(3000))
     assert parallel.fork_map(lambda x: x * x, inputs, parallel=True, chunksize=7) == \
         [x * x for x in inputs]
     with pytest.raises(ZeroDivisionError):
         parallel.fork_map(lambda x: 1 / (x - 1234), inputs, parallel=True)
-    with pytest.raises(ChildProcessError):  # no waitpid left to do: every worker was reaped
-        os.waitpid(-1, os.WNOHANG)
+    assert children() == before  # every worker was reaped
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")
 def test_an_interrupted_map_kills_its_workers_at_once(tmp_path):
+    before = children()
     def slow(x):
         time.sleep(60)
 
@@ -250,8 +267,7 @@ def test_an_interrupted_map_kills_its_workers_at_once(tmp_path):
             parallel.fork_map(slow, list(range(4)), parallel=True)
     finally:
         signal.signal(signal.SIGALRM, previous)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert children() == before  # killed and reaped, not left sleeping
 
 
 def test_an_index_child_that_fails_says_why(tmp_path, monkeypatch):

@@ -65,12 +65,13 @@ class Interrupted(KeyboardInterrupt):
 class Stops:
     """SIGINT and SIGTERM for the duration of a build (in the main thread; elsewhere the
     process's own handling stays): both stop the build by raising `Interrupted`, once; signals
-    that come later, or once the new site is published, are only noted, so that cleanup and
-    publishing run to their end. `close` restores the handlers and tells how the build ended."""
+    that come later, or once publishing has begun (`holding`), are only noted, so that cleanup
+    and publishing run to their end. `close` restores the handlers and tells how the build
+    ended."""
 
     def __init__(self):
         self.received: int | None = None
-        self.published = False
+        self.holding = self.published = False
         self.previous: dict[int, object] = {}
 
     def install(self) -> None:
@@ -85,7 +86,7 @@ class Stops:
     def _stop(self, number: int, frame) -> None:
         if self.received is None:
             self.received = number
-            if not self.published:
+            if not self.holding:
                 raise Interrupted(number)
 
     def close(self) -> None:
@@ -143,14 +144,13 @@ class StagedSite:
 
     def publish(self) -> bool:
         """Swap the staged site into place, unless strict mode is about to abort the build.
-        A signal that comes during the swap waits for its end; from then on, signals are only
-        noted (`Stops.close` says so)."""
+        From here on, signals are only noted (`Stops.close` says how they ended the build)."""
         if self.config.strict and self.warnings.get_counts():
             self.close()
             return False
-        with signals_blocked():
-            self._swap()
-            self.stops.published = True
+        self.stops.holding = True  # a flag, not a signal mask: handlers run in the main thread
+        self._swap()
+        self.stops.published = True
         self.close()
         return True
 
