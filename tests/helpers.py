@@ -31,3 +31,15 @@ def run_cppcc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The `cppcc` command, as a person runs it, in a child process."""
     return subprocess.run([sys.executable, "-m", "cppcc", *args], cwd=cwd, capture_output=True,
                           text=True, check=False)
+
+
+def processes_naming(text: str) -> list[int]:
+    """Pids of the processes whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_text(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found

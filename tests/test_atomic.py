@@ -1,7 +1,7 @@
 """Atomic output: a build that fails leaves the previous site/ byte for byte, and no stage behind.
 
 The build writes into a sibling folder and swaps it into place only once everything succeeded
-(`cppcc.plugin.StagedSite`). Each fault below is injected into a copy of the real project whose
+(`cppcc.publishing.StagedSite`). Each fault below is injected into a copy of the real project whose
 site was built once; the failing rebuild must leave that site exactly as it was.
 """
 
@@ -19,7 +19,7 @@ import pytest
 
 from bench.harness import build_site, run_build
 from generate_corpus import generate, make_project
-from helpers import copy_project, snapshot
+from helpers import copy_project, processes_naming, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -137,18 +137,6 @@ def test_a_first_build_into_a_missing_folder_works(project):
     build_site(project / "out" / "site", project / "mkdocs.yml")
     assert (project / "out" / "site" / "index.html").is_file()
     assert [p.name for p in (project / "out").iterdir()] == ["site"]
-
-
-def processes_naming(text: str) -> list[int]:
-    """Pids of the processes whose command line holds `text`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and text in (entry / "cmdline").read_text(errors="replace"):
-                found.append(int(entry.name))
-        except OSError:
-            pass
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")

@@ -16,14 +16,13 @@ between builds (`Caches`) makes a rebuild redo only what changed.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from . import exports, permalinks, search, urls
 from .caching import Memo
-from .indexprocess import IndexProcess, replace_folder
+from .indexprocess import INDEX_SCRATCH, IndexProcess, replace_folder, scratch_folder
 from .linking import Links
 from .loading import LoadError, load_corpus
 from .model import Corpus
@@ -107,8 +106,7 @@ class Build:
         `mkdocs serve` will write it after the pages are served. Its folder appears only once
         written, and `finish` moves it into the site."""
         if self.search and not (self.caches and self.caches.built):
-            folder = site.parent / f".cppcc-index-{secrets.token_hex(8)}"
-            self.index = IndexProcess(self.links, folder)
+            self.index = IndexProcess.start(self.links, scratch_folder(site.parent, INDEX_SCRATCH))
 
     def make_pages(self) -> None:
         self.pages = {page.src_uri: page for page in all_pages(self.links, self.overrides)}

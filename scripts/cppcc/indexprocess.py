@@ -1,24 +1,34 @@
 """The search index, written by a forked child while this process goes on with the pages.
 
 The index needs the corpus and jieba's cuts, nothing of the pages; its build is a third of a large
-site's. `IndexProcess` forks once the cuts are made, so that the two halves of a build share the
-cores: the child writes every file of the index into a folder of its own, which the build moves
-into the site at its end. Where forking is unavailable, the index is written in this process.
-No MkDocs here.
+site's. `IndexProcess.start` forks once the cuts are made, so that the two halves of a build share
+the cores: the child (`parallel.Child`: it ignores Ctrl-C, dies with its parent, and its own
+workers die with it) writes every file of the index into a folder of its own, which the build
+moves into the site at its end. Where forking is unavailable, the index is written in this
+process. No MkDocs here.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import ctypes
 import os
+import secrets
 import shutil
-import signal
-import sys
 from pathlib import Path
 
 from .linking import Links
-from .parallel import can_fork
+from .parallel import Child, can_fork
 from .search.indexing import ROOT, build_index
+
+RENAME_EXCHANGE = 2
+
+
+INDEX_SCRATCH = "cppcc-index"
+
+
+def scratch_folder(parent: Path, kind: str) -> Path:
+    """A name for a folder of this build beside the site: `.<kind>-<pid>-<random>`."""
+    return parent / f".{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def write_files(site: Path, files: dict[str, bytes]) -> None:
@@ -28,24 +38,35 @@ def write_files(site: Path, files: dict[str, bytes]) -> None:
         (site / path).write_bytes(content)
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders of one file system in one step (Linux's renameat2); False where the
+    system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_cwd = -100
+    if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system or kernel cannot
+        return False
+    raise OSError(error, os.strerror(error), str(b))
+
+
 def replace_folder(new: Path, target: Path) -> None:
-    """Put the folder `new` in the place of `target` (which may not exist), by renames; the
-    target is `<target>.old` for the moment between them."""
+    """Put the folder `new` in the place of `target` (which may not exist): in one step where
+    the system can swap them, else by two renames (`target` is `<target>.old` for a moment)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and exchange(new, target):
+        shutil.rmtree(new)
+        return
     old = target.with_suffix(".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
-    target.parent.mkdir(parents=True, exist_ok=True)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _own_group(pid: int) -> None:
-    """Make process `pid` (0: this one) the leader of a new process group."""
-    try:
-        os.setpgid(pid, pid)
-    except (PermissionError, ProcessLookupError):  # it did so itself already, or has ended
-        pass
 
 
 class IndexProcess:
@@ -55,36 +76,20 @@ class IndexProcess:
     `stop` ends the child and removes its folder.
 
     A child that is stopped in the ordinary course (`mkdocs serve`, when a newer edit comes) says
-    so with `stoppable`: it must not hold up the end of its parent (a daemon), so it works on one
-    core (a daemon may not fork workers)."""
+    so with `stoppable`: it works on one core, leaving the others to the server."""
 
-    def __init__(self, links: Links, folder: Path, *, into: Path | None = None,
-                 stoppable: bool = False):
-        self.folder, self.process = folder, None
-        links.segmenter.prepare()  # jieba's cuts, for both sides of the fork
-        args = (links, folder, into, False if stoppable else None)
-        if can_fork():
-            context = multiprocessing.get_context("fork")
-            self.errors, errors = context.Pipe(duplex=False)
-            self.process = context.Process(target=self._child, args=(errors, *args),
-                                           daemon=stoppable)
-            self.process.start()
-            errors.close()
-            _own_group(self.process.pid)  # as the child does: whichever comes first
-        else:
-            self._write(*args)
+    def __init__(self, folder: Path, child: Child | None):
+        self.folder, self.child = folder, child
 
     @classmethod
-    def _child(cls, errors, *args) -> None:
-        # A process group of its own, with the workers its index build may fork: Ctrl-C reaches
-        # the parent alone, which stops the whole group at once (`stop`)
-        _own_group(0)
-        try:
+    def start(cls, links: Links, folder: Path, *, into: Path | None = None,
+              stoppable: bool = False) -> IndexProcess:
+        links.segmenter.prepare()  # jieba's cuts, for both sides of the fork
+        args = (links, folder, into, False if stoppable else None)
+        if not can_fork():
             cls._write(*args)
-        # any failure is told to the parent, which fails the build with it
-        except Exception as error:  # noqa: BLE001
-            errors.send(f"{type(error).__name__}: {error}")
-            sys.exit(1)
+            return cls(folder, None)
+        return cls(folder, Child(cls._write, *args))
 
     @staticmethod
     def _write(links: Links, folder: Path, into: Path | None, parallel: bool | None) -> None:
@@ -97,20 +102,19 @@ class IndexProcess:
     def wait(self) -> None:
         """Return once the index is written; raise `RuntimeError`, with the child's error, if it
         failed."""
-        if self.process:
-            self.process.join()
-            code, self.process = self.process.exitcode, None
-            if code != 0:
-                why = self.errors.recv() if self.errors.poll() else f"its process ended with {code}"
-                raise RuntimeError(f"the search index was not written: {why}")
+        if self.child:
+            child, self.child = self.child, None
+            try:
+                child.wait()
+            except Exception as error:  # noqa: BLE001 - whatever the child raised
+                raise RuntimeError("the search index was not written: "
+                                   f"{type(error).__name__}: {error}") from None
+            finally:
+                child.kill()
 
     def stop(self) -> None:
         """Stop the child, if it is still at work, and remove what it wrote."""
-        if self.process:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:  # it has ended
-                pass
-            self.process.join()
-            self.process = None
+        if self.child:
+            self.child.kill()
+            self.child = None
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -80,7 +80,6 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
     caches: Caches | None = None  # `mkdocs serve` keeps this plugin: rebuilds redo what changed
     dirty = False
     command = ""
-    collecting = True  # whether Python's cycle collector was on when the build began
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty  # a dirty build updates the site in place
@@ -91,10 +90,6 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if self.caches:
             self.caches.index.stop()
         self.staged = None if self.dirty else StagedSite(config)
-        # A build makes millions of objects that live until its end: Python's cycle collector
-        # would walk them all again and again (15% of a large build). It is back on at the end.
-        self.collecting = gc.isenabled()
-        gc.disable()
         return config
 
     def _build(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -192,25 +187,19 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         self.staged = None
         if published:
             self.build.published(Path(config.site_dir))
-        self._collect_again()
 
     on_post_build = CombinedEvent(_finish, _reproducible_sitemap_gz, _publish)
-
-    def _collect_again(self) -> None:
-        if self.collecting:
-            gc.enable()
 
     def _abandon(self) -> None:
         """Leave nothing of an unfinished build: no index child, no stage."""
         if self.build:
             self.build.abandon()
         if self.staged:
-            self.staged.discard()
+            self.staged.close()
             self.staged = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._abandon()
-        self._collect_again()
 
     def on_shutdown(self) -> None:
         if self.caches:
