@@ -39,6 +39,7 @@ from .rendering import SCHEMA_URL, Page, TocEntry, all_pages, esc
 from .schema import proposal_schema
 from .search.indexing import ROOT as INDEX_ROOT
 from .serving import OUTPUT, PRINTED, BackgroundIndex, RenderCache
+from .templating import RenderError
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
@@ -124,7 +125,12 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             site = Path(config.site_dir)
             folder = site.parent / f".cppcc-index-{secrets.token_hex(8)}"
             self.index = IndexProcess(self.links, folder)
-        self.pages: dict[str, Page] = {page.src_uri: page for page in all_pages(self.links)}
+        custom_dir = config.theme.custom_dir
+        try:
+            pages = all_pages(self.links, Path(custom_dir) if custom_dir else None)
+        except RenderError as error:
+            raise PluginError(str(error)) from None
+        self.pages: dict[str, Page] = {page.src_uri: page for page in pages}
         if self.render_cache:
             docs = sorted(p for p in Path(config.docs_dir).rglob("*") if p.is_file())
             self.render_cache.start([Path(config.config_file_path), *docs],
