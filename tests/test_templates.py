@@ -111,10 +111,10 @@ def test_a_missing_attribute_fails_too(tmp_path):
 
 
 def test_a_template_syntax_error_is_found_before_any_page_is_made(tmp_path):
-    folder = overrides(tmp_path, {"partials/notes.html": "{% macro notes(notes) %}\n{% for %}"})
+    folder = overrides(tmp_path, {"partials/item.html": "{% macro item(tag) %}\n{% for %}"})
     with pytest.raises(RenderError) as raised:
         Templates(folder)
-    assert str(raised.value).startswith(f"{folder / OVERRIDES / 'partials' / 'notes.html'}:2: ")
+    assert str(raised.value).startswith(f"{folder / OVERRIDES / 'partials' / 'item.html'}:2: ")
 
 
 def test_a_broken_override_stops_the_build_with_one_line(tmp_path):
