@@ -28,6 +28,7 @@ from .loading import LoadError, load_corpus
 from .model import Corpus
 from .rendering import Page, all_pages
 from .serving import BackgroundIndex, RenderCache
+from .templating import RenderError
 
 
 class BuildError(Exception):
@@ -109,7 +110,11 @@ class Build:
             self.index = IndexProcess.start(self.links, scratch_folder(site.parent, INDEX_SCRATCH))
 
     def make_pages(self) -> None:
-        self.pages = {page.src_uri: page for page in all_pages(self.links, self.overrides)}
+        try:
+            pages = all_pages(self.links, self.overrides)
+        except RenderError as error:  # a template's mistake, as `file:line: problem`
+            raise BuildError(str(error)) from None
+        self.pages = {page.src_uri: page for page in pages}
 
     def static_files(self) -> dict[str, bytes | str]:
         """Every file of the site that is not a page nor an export: our assets, the redirects of

@@ -101,13 +101,13 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         try:
             build.load()
             build.check()
+            build.link()
+            build.start_index(Path(config.site_dir))
+            build.make_pages()
         except BuildError as error:
             for problem in error.problems:
                 log.error(problem)
             raise PluginError(str(error)) from None
-        build.link()
-        build.start_index(Path(config.site_dir))
-        build.make_pages()
         if self.caches:
             docs = sorted(p for p in Path(config.docs_dir).rglob("*") if p.is_file())
             self.caches.rendered.start([Path(config.config_file_path), *docs],

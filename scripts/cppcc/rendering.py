@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import partial
-from html import escape
+from functools import cache, partial
 from pathlib import Path
 
 import yaml
 from markupsafe import Markup
 
-from . import templating, urls
+from . import urls
 from .exports import EXPORTS
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
-from .model import Note, Passage, Proposal, Recommendation
+from .model import Note, Proposal
 from .parallel import fork_map
-
-
-def esc(text: str) -> str:
-    """Escape text for HTML; newlines become character references so a block stays one line,
-    and tabs too, which Python-Markdown would otherwise expand into spaces."""
-    return (escape(text, quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
-            .replace("\t", "&#9;"))
+from .templating import Templates, esc
 
 
 @dataclass
@@ -76,178 +69,80 @@ def _link(page: str, to: str, text: str, **attrs: str) -> str:
     return f'<a href="{esc(urls.relative(page, to))}"{extra}>{esc(text)}</a>'
 
 
-def _speaker_line(links: Links, page: str, proposal: Proposal) -> str:
-    s = proposal.speaker
-    body = _link(page, links.indexes[PARTIES].url_of(s.affiliation), s.body)
-    return (f'<span class="cppcc-speaker-name">{esc(s.name)}</span>'
-            f'<span class="cppcc-speaker-body">{body}</span>'
-            f'<span class="cppcc-speaker-role">{esc(s.role)}</span>')
-
-
-def _marked(text: str, notes: list[Note]) -> str:
-    """The text with each noted span marked; overlapping spans keep the first."""
+def _marks(text: str, notes: list[Note]) -> list[tuple[str, Note | None]]:
+    """The text in parts, each with the note about it, if any; overlapping spans keep the first."""
     spans, taken = [], -1
     for note in sorted(notes, key=lambda n: text.find(n.quote)):
         start = text.find(note.quote)
         if start > taken:
             spans.append((start, start + len(note.quote), note))
             taken = start + len(note.quote) - 1
-    out, pos = "", 0
+    parts, pos = [], 0
     for start, end, note in spans:
-        out += esc(text[pos:start])
-        out += (f'<span class="cppcc-damaged" title="{esc(note.label)}">'
-                f"{esc(text[start:end])}</span>")
+        parts += [(text[pos:start], None), (text[start:end], note)]
         pos = end
-    return out + esc(text[pos:])
+    return [*parts, (text[pos:], None)]
 
 
-def _notes(notes: list[Note]) -> str:
-    return "".join(
-        f'<aside class="admonition note cppcc-note" role="note">'
-        f'<p class="admonition-title">编者注 · {esc(n.label)}</p>'
-        f'<p><span class="cppcc-quote">“{esc(n.quote)}”</span> {esc(n.text)}</p></aside>'
-        for n in notes
-    )
+def page_templates(overrides: Path | None = None) -> Templates:
+    """Our templates, the site's overrides (in `overrides`, the theme's custom_dir) first, with
+    the helpers they call."""
+    return Templates(overrides, relative=urls.relative, urls=urls, PARTIES=PARTIES,
+                     KEYWORDS=KEYWORDS, marks=_marks)
 
 
-def _aliases(item: Passage | Recommendation) -> str:
-    """Anchors for the ids the item was published under before: old links still land on it."""
-    return "".join(f'<span class="cppcc-alias" id="{esc(alias)}"></span>' for alias in item.aliases)
-
-
-def _actions(item_id: str, label: str) -> str:
-    return (f'<p class="cppcc-actions"><a class="cppcc-permalink" href="#{esc(item_id)}">'
-            f"#{esc(item_id)}</a> "
-            f'<button type="button" class="cppcc-copy md-button" data-cppcc-copy="{esc(item_id)}"'
-            f' aria-label="复制{esc(label)}的链接">复制链接</button></p>')
-
-
-def _item(tag: str, kind: str, item: Passage | Recommendation, label: str, inner: str) -> str:
-    """A citable item: an element whose id is the item's, with its old ids, its content, its
-    editorial notes and its link controls."""
-    return (f'<{tag} class="cppcc-item cppcc-{kind}" id="{esc(item.id)}">{_aliases(item)}'
-            f"{inner}{_notes(item.notes)}{_actions(item.id, label)}</{tag}>")
+@cache
+def shipped_templates() -> Templates:
+    """Our templates without overrides, made once."""
+    return page_templates()
 
 
 class ProposalRenderer:
-    """The page of one proposal."""
+    """The page of one proposal (template `proposal.html`)."""
 
-    def __init__(self, links: Links, proposal: Proposal):
+    def __init__(self, links: Links, proposal: Proposal, templates: Templates | None = None):
         self.links, self.p = links, proposal
+        self.templates = templates or shipped_templates()
         self.url = urls.proposal(proposal.slug)
-        self.label = proposal.labels()
-
-    def _rec_ref(self, rec: Recommendation) -> str:
-        return f'<a href="#{esc(rec.id)}">{self.label[rec.id]} · {esc(rec.label)}</a>'
-
-    def _passage(self, passage: Passage) -> str:
-        return _item("div", "passage", passage, self.label[passage.id],
-                     f"<p>{_marked(passage.text, passage.notes)}</p>")
-
-    def _problem(self, problem: Passage) -> str:
-        label = self.label[problem.id]
-        answers = self.p.answered_by(problem.id)
-        xref = ('<p class="cppcc-xref">对应建议:' + "、".join(map(self._rec_ref, answers)) + "</p>"
-                if answers else "")
-        return _item("li", "problem", problem, label,
-                     f'<p><span class="cppcc-num">{label}</span> '
-                     f"{_marked(problem.text, problem.notes)}</p>{xref}")
-
-    def _recommendation(self, rec: Recommendation) -> str:
-        label = self.label[rec.id]
-        body = f"<p>{_marked(rec.body, rec.notes)}</p>" if rec.body else ""
-        answers = [q for q in self.p.problems if q.id in rec.answers]
-        xref = ('<p class="cppcc-xref">回应问题:' + "、".join(
-            f'<a href="#{esc(q.id)}">{self.label[q.id]}</a>' for q in answers) + "</p>"
-            if answers else "")
-        return _item("section", "rec", rec, label,
-                     f'<h3 class="cppcc-headline"><span class="cppcc-num">{label}</span> '
-                     f"{_marked(rec.headline, rec.notes)}</h3>{body}{xref}")
-
-    def _head(self) -> list[str]:
-        p, links = self.p, self.links
-        meeting = links.corpus.meeting(p.meeting)
-        keywords = "".join(
-            f'<li>{_link(self.url, links.indexes[KEYWORDS].url_of(w), w, class_="md-tag")}</li>'
-            for w in links.keywords.of(p))
-        return [
-            (f'<p class="cppcc-kicker">{_link(self.url, urls.meeting(meeting.id), meeting.title)}'
-             f' · {esc(p.topic)}</p>'),
-            f"<h1>{esc(p.title)}</h1>",
-            f'<p class="cppcc-speaker">{_speaker_line(links, self.url, p)}</p>',
-            f'<p class="cppcc-counts">问题 {len(p.problems)} 项 · 建议 {len(p.recommendations)} 条</p>',
-            f'<nav class="cppcc-keywords" aria-label="关键词"><ul class="md-tags">{keywords}</ul></nav>',
-        ]
-
-    def _related(self) -> list[str]:
-        related = self.links.related(self.p)
-        if not related:
-            return []
-        rows = "".join(
-            f"<li>{_link(self.url, urls.proposal(r.proposal.slug), r.proposal.title)}"
-            f'<span class="cppcc-shared">共同关键词:{esc("、".join(r.shared))}</span></li>'
-            for r in related)
-        return ['<h2 id="related">相关建议</h2>', f'<ul class="cppcc-related">{rows}</ul>']
-
-    def _pager(self) -> str:
-        prev, next_ = self.links.neighbours(self.p)
-        parts = []
-        if prev:
-            parts.append(_link(self.url, urls.proposal(prev.slug), f"上一篇:{prev.title}", rel="prev",
-                               class_="cppcc-prev"))
-        if next_:
-            parts.append(_link(self.url, urls.proposal(next_.slug), f"下一篇:{next_.title}", rel="next",
-                               class_="cppcc-next"))
-        return f'<nav class="cppcc-pager" aria-label="上一篇与下一篇">{"".join(parts)}</nav>'
 
     def page(self) -> Page:
-        p = self.p
-        blocks = self._head()
-        blocks.append('<h2 id="background">背景</h2>')
-        blocks += [self._passage(b) for b in p.background]
-        blocks.append('<h2 id="problems">存在的问题</h2>')
-        blocks.append('<ol class="cppcc-problems">' + "".join(map(self._problem, p.problems)) + "</ol>")
-        blocks.append('<h2 id="recommendations">建议</h2>')
-        if p.recommendations_intro:
-            blocks.append(self._passage(p.recommendations_intro))
-        blocks += [self._recommendation(r) for r in p.recommendations]
-        blocks += self._related()
-        blocks.append(self._pager())
+        p, links = self.p, self.links
+        related = links.related(p)
+        previous, next_ = links.neighbours(p)
+        body = self.templates.render(
+            "proposal.html", proposal=p, url=self.url, links=links,
+            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
+            keywords=links.keywords.of(p), related=related, previous=previous, next=next_)
         toc = [
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
             TocEntry("recommendations", "建议", 2, [
                 TocEntry(r.id, f"{n}. {r.label}", 3) for n, r in enumerate(p.recommendations, 1)]),
         ]
-        if self.links.related(p):
+        if related:
             toc.append(TocEntry("related", "相关建议", 2))
-        return Page(self.url, p.title, _document(p.title, blocks), toc)
+        return Page(self.url, p.title, _document(p.title, [body]), toc)
 
 
-def _cards(links: Links, page: str, proposals: list[Proposal]) -> str:
-    cards = "".join(
-        f'<li class="cppcc-card"><p class="cppcc-card-topic">{esc(p.topic)}</p>'
-        f'<h3>{_link(page, urls.proposal(p.slug), p.title)}</h3>'
-        f'<p class="cppcc-speaker">{_speaker_line(links, page, p)}</p>'
-        f'<p class="cppcc-counts">问题 {len(p.problems)} 项 · 建议 {len(p.recommendations)} 条</p></li>'
-        for p in proposals)
-    return f'<div class="grid cards cppcc-cards"><ul>{cards}</ul></div>'
+def _cards(templates: Templates, links: Links, page: str, proposals: list[Proposal]) -> str:
+    return templates.render("partials/cards.html", url=page, links=links, proposals=proposals)
 
 
 class IndexRenderer:
     """The pages of every index, each drawn by its index's template."""
 
-    def __init__(self, links: Links, overrides: Path | None = None):
-        self.links, self.env = links, templating.environment(overrides)
+    def __init__(self, links: Links, templates: Templates):
+        self.links, self.templates = links, templates
 
     def _context(self, url: str, listing: Listing, page: IndexPage, **extra) -> dict:
-        return {"links": self.links, "urls": urls, "url": url, "listing": listing, "page": page,
+        templates = self.templates
+        return {"links": self.links, "url": url, "listing": listing, "page": page,
                 "link": lambda to, text, **attrs: Markup(_link(url, to, text, **attrs)),
-                "cards": lambda proposals: Markup(_cards(self.links, url, proposals)),
+                "cards": lambda proposals: Markup(_cards(templates, self.links, url, proposals)),
                 "items_with": _items_with, **extra}
 
     def _render(self, template: str, title: str, context: dict) -> Page:
-        body = self.env.get_template(template).render(context).strip("\n")
+        body = self.templates.render(template, **context).strip("\n")
         return Page(context["url"], title, _document(title, [body]))
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
@@ -274,8 +169,9 @@ def all_pages(links: Links, overrides: Path | None = None) -> list[Page]:
     """Every page; each is made on its own, on every core, once what they share is known.
     `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates."""
     links.prepare()
-    indexes = IndexRenderer(links, overrides)
+    templates = page_templates(overrides)  # compiled once, before the workers fork
+    indexes = IndexRenderer(links, templates)
     jobs = [indexes.home]
     jobs += [partial(indexes.page, listing, page) for listing, page in links.indexes.pages()]
-    jobs += [ProposalRenderer(links, p).page for p in links.corpus.proposals]
+    jobs += [ProposalRenderer(links, p, templates).page for p in links.corpus.proposals]
     return fork_map(lambda job: job(), jobs, chunksize=64)
