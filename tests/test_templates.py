@@ -4,23 +4,20 @@ build with one line that names the file and line."""
 
 from __future__ import annotations
 
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cppcc.sitetools import build_site, run_build
 
+from bench.harness import build_site, run_build
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
 from cppcc.rendering import ProposalRenderer, page_templates
 from cppcc.templating import OVERRIDES, RenderError, Templates, esc
+from generate_corpus import make_project
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from generate_corpus import make_project
 
 SHIPPED = REPO / "scripts" / "cppcc" / "templates"
 HOSTILE = ['<script>alert("x")</script>', "</p></div>\"'><img src=x onerror=alert(1)>",
