@@ -7,6 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +148,26 @@ def test_a_malformed_fragment_throws_nothing(page, base_url, fragment):
     page.evaluate("location.hash = '#%E0%A4%A'")
     page.wait_for_timeout(100)
     assert page.title()
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="needs unshare(1) to mount a tmpfs")
+def test_a_full_disk_gets_one_line_and_the_previous_site_survives(tmp_path):
+    """The site's folder on a 600 KB tmpfs (mounted in a namespace of the test's own)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    site = disk / "site"
+    cmd = (f"mount -t tmpfs -o size=600k tmpfs {disk} && mkdir {site} && echo old > {site}/x && "
+           f"{sys.executable} -m mkdocs build --strict -f {REPO / 'mkdocs.yml'} -d {site}; "
+           f"echo rc=$?; ls -A {disk}; cat {site}/x")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", cmd], capture_output=True, text=True,
+                          env=env, check=False)
+    if "mount" in done.stderr and "rc=" not in done.stdout:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    assert "rc=1" in done.stdout
+    assert done.stdout.split("rc=1", 1)[1].split() == ["site", "old"]
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1
+    assert f"{site} could not be written: No space left on device (" in errors[0]
+    assert errors[0].endswith("; the previous site is untouched")

@@ -21,7 +21,7 @@ from mkdocs.commands.build import get_context
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -31,6 +31,6 @@ from mkdocs.utils import CountHandler
 NAME = mkdocs.__name__  # "mkdocs" or "properdocs": the builder's package, and its root logger
 VERSION = mkdocs.__version__
 
-__all__ = ["NAME", "VERSION", "BasePlugin", "CombinedEvent", "Config", "CountHandler", "File",
+__all__ = ["NAME", "VERSION", "Abort", "BasePlugin", "CombinedEvent", "Config", "CountHandler", "File",
            "Files", "InclusionLevel", "MkDocsConfig", "Page", "PluginError", "config_options",
            "event_priority", "get_context", "get_toc"]

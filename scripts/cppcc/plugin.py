@@ -21,6 +21,7 @@ from material import __version__ as material_version
 from . import search, theming, urls
 from .build import Build, BuildError, Caches
 from .builder import (
+    Abort,
     BasePlugin,
     CombinedEvent,
     Config,
@@ -34,7 +35,7 @@ from .builder import (
 )
 from .builder import Page as MkDocsPage
 from .builder import config_options as c
-from .publishing import StagedSite
+from .publishing import StagedSite, unwritable
 from .rendering import TocEntry, esc
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
@@ -199,7 +200,11 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             self.staged = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        final = self.staged.final if self.staged else None
         self._abandon()
+        if isinstance(error, OSError) and final:  # the disk is full, the folder read-only...
+            log.error(unwritable(error, final))
+            raise Abort("Aborted: the site could not be written") from None
 
     def on_shutdown(self) -> None:
         if self.caches:

@@ -94,6 +94,13 @@ class Stops:
         raise SystemExit(128 + self.received)
 
 
+def unwritable(error: OSError, site: Path) -> str:
+    """One line for a build that could not write its files (disk full, read-only, ...)."""
+    where = error.filename2 or error.filename
+    return (f"{site} could not be written: {error.strerror or error}"
+            + (f" ({where!s})" if where else "") + "; the previous site is untouched")
+
+
 class StagedSite:
     """Atomic output: the build writes into a sibling folder that replaces `site_dir` only once
     everything, strict mode included, has succeeded; a failed or interrupted build leaves the old
@@ -114,8 +121,11 @@ class StagedSite:
             raise PluginError(f"site_dir {self.site} is a mount point, which a build cannot swap "
                               "whole: mount its parent instead, or set site_dir to a folder "
                               "inside it (or a symlink to one), or build with --dirty")
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.final.parent, self.final.name)
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(self.final.parent, self.final.name)
+        except OSError as error:
+            raise PluginError(unwritable(error, self.final)) from None
         self.stops = Stops()
         self.collecting = gc.isenabled()
         gc.disable()
@@ -128,6 +138,9 @@ class StagedSite:
             self.stage.chmod(self.final.stat().st_mode if self.final.exists() else 0o755)
         except Interrupted:  # before the plugin holds this object: it cleans up here
             self.close()
+        except OSError as error:
+            self.close()
+            raise PluginError(unwritable(error, self.final)) from None
         config.site_dir = str(self.stage)
 
     def publish(self) -> bool:
