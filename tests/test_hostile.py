@@ -197,7 +197,7 @@ def test_parties_page_shows_every_string_as_text(site, links):
     assert [h.get_text() for h in page.select("h2")] == list(links.indexes[PARTIES].groups)
     rows = [(li.a.get_text(), li.select_one(".cppcc-by").get_text())
             for li in page.select("h2 + ul > li")]
-    assert rows == [(p.title, f"{p.speaker.name} · {p.speaker.body}{p.speaker.role}")
+    assert rows == [(p.title, f"{p.speaker.name} · {p.speaker.body} · {p.speaker.role}")
                     for ps in links.indexes[PARTIES].groups.values() for p in ps]
 
 

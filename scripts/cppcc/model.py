@@ -152,6 +152,11 @@ class Speaker(Strict):
     party: Plain = Field(default="", description="The party, where the body belongs to one.")
 
     @property
+    def byline(self) -> str:
+        """The speaker as one line of text, as the page shows the speaker line: name, body, role."""
+        return f"{self.name} · {self.body} · {self.role}"
+
+    @property
     def affiliation(self) -> str:
         """What the index by party or body groups on."""
         return self.party or self.body

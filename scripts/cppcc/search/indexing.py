@@ -204,11 +204,10 @@ class IndexBuilder:
     def _fragments(self) -> dict[str, bytes]:
         out = {}
         for p, proposal in enumerate(self.links.corpus.proposals):
-            s = proposal.speaker
             out[f"{ROOT}p/{p}.json"] = _json({
                 "u": urls.proposal(proposal.slug),
                 "t": proposal.title,
-                "s": f"{s.name} · {s.body} {s.role}",
+                "s": proposal.speaker.byline,
                 "i": [[it.id, it.label, it.head, it.body] for it in items_of(proposal)],
             })
         return out
