@@ -57,16 +57,23 @@ MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(
                              re.DOTALL)
 
 
-def with_search_worker(html: str, worker_url: str) -> Markup:
-    """Material's `__config` block with its worker URL replaced: a Jinja filter, so that no page
-    needs an inline script to swap the worker (and a strict CSP needs no hash)."""
+def with_our_search(html: str) -> Markup:
+    """Material's `__config` block with its worker replaced by ours and the address of our
+    search index added (`cppcc.index`), both from `urls` and relative to the page like Material's
+    own `base`: a Jinja filter, so that no page needs an inline script (nor a strict CSP a hash)."""
     html = str(html)
     found = MATERIAL_CONFIG.search(html)
     if not found:
         log.warning("Material's __config block was not found: the search worker is not replaced")
         return Markup(html)
     data = json.loads(found.group(2))
-    data["search"] = worker_url
+    base = data.get("base", ".")
+
+    def at(path: str) -> str:
+        return path if base in ("", ".") else f"{base.rstrip('/')}/{path}"
+
+    data["search"] = at(urls.search_asset(search.WORKER))
+    data["cppcc"] = {"index": at(urls.SEARCH_INDEX)}
     return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
 
 
@@ -133,7 +140,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         return nav
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        env.filters["cppcc_with_search_worker"] = with_search_worker
+        env.filters["cppcc_with_our_search"] = with_our_search
         theming.install(env)
         if self.config.prerender and not self.caches:
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)

@@ -21,7 +21,8 @@
   if (!configEl || !input || !result) return;
   const config = JSON.parse(configEl.textContent);
   const base = new URL(config.base || ".", location.href);
-  const root = new URL("search/cppcc/", base);  // format.ROOT
+  if (!config.cppcc) return;  // the plugin names the index (urls.SEARCH_INDEX) in the config
+  const root = new URL(config.cppcc.index, location.href);
   const meta = result.querySelector(".md-search-result__meta");
   const dialog = input.closest("[role=dialog]");
   if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索建议");
