@@ -261,36 +261,38 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 def read_yaml(text: str, file: str) -> tuple[Document, list[Issue]]:
     """Parse one YAML document; on failure the document's data is None and issues say why."""
     if CParser is not None and not _python_only(text):
-        doc, issues = _read_yaml(text, file, _FastLoader)
-        if doc.data is not None and not issues:
-            return doc, issues
-    return _read_yaml(text, file, _Loader)
+        doc, issues, ours = _read_yaml(text, file, _FastLoader)
+        if ours or (doc.data is not None and not issues):
+            return doc, issues  # (our own refusals name the same line from either parser)
+    return _read_yaml(text, file, _Loader)[:2]
 
 
-def _read_yaml(text: str, file: str, loader_class: type[_Loader]) -> tuple[Document, list[Issue]]:
+def _read_yaml(text: str, file: str,
+               loader_class: type[_Loader]) -> tuple[Document, list[Issue], bool]:
+    """(document, issues, whether a rule of ours refused it: limits, tags, surrogates)."""
     doc = Document(file, None)
     try:
         loader = loader_class(text)
     except yaml.reader.ReaderError as error:  # a control character, refused before parsing
         line = text.count("\n", 0, error.position) + 1
         return doc, [Issue(file, line, "", f"must not contain the control character "
-                                           f"U+{error.character:04X}")]
+                                           f"U+{error.character:04X}")], False
     try:
         node = loader.get_single_node()
         if node is None:
-            return doc, [Issue(file, 1, "", "must not be empty")]
+            return doc, [Issue(file, 1, "", "must not be empty")], False
         builder = _Builder(doc, loader)
         data = builder.build(node, ())
         doc.data = data
-        return doc, builder.issues
+        return doc, builder.issues, False
     except _Refused as refused:
         doc.lines.clear()
-        return doc, [Issue(file, refused.line, format_path(refused.path), refused.message)]
+        return doc, [Issue(file, refused.line, format_path(refused.path), refused.message)], True
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        return doc, [Issue(file, line, "", _yaml_message(error))]
+        return doc, [Issue(file, line, "", _yaml_message(error))], False
     except yaml.YAMLError as error:
-        return doc, [Issue(file, 1, "", f"must be valid YAML: {error}")]
+        return doc, [Issue(file, 1, "", f"must be valid YAML: {error}")], False
     finally:
         loader.dispose()
