@@ -7,6 +7,7 @@ lines are asserted, as printed by `cppcc check` and logged by the build.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -438,6 +439,7 @@ def test_load_dump_load_gives_the_same_model_and_the_same_words(tmp_path, repo):
     corpus = load_corpus(repo / "proposals")
     copy = tmp_path / "proposals"
     (copy / "meetings").mkdir(parents=True)
+    shutil.copytree(repo / "proposals" / "source", copy / "source")  # the meeting's `source`
     for meeting in corpus.meetings:
         dump(meeting.model_dump(exclude_unset=True), copy / "meetings" / f"{meeting.id}.yaml")
     for proposal in corpus.proposals:

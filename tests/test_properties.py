@@ -187,6 +187,7 @@ def test_invalid_documents_end_in_the_loaders_clear_error(text):
         (proposals / "meetings").mkdir(parents=True)
         for path in (REPO / "proposals" / "meetings").glob("*.yaml"):
             (proposals / "meetings" / path.name).write_text(path.read_text("utf-8"), "utf-8")
+        shutil.copytree(REPO / "proposals" / "source", proposals / "source")
         (proposals / "x.yaml").write_text(text, encoding="utf-8")
         try:
             load_corpus(proposals)

@@ -24,7 +24,7 @@ from . import exports, permalinks, search, urls
 from .caching import Memo
 from .indexprocess import INDEX_SCRATCH, IndexProcess, replace_folder, scratch_folder
 from .linking import Links
-from .loading import LoadError, load_corpus
+from .loading import MAX_SOURCE_BYTES, LoadError, Unreadable, load_corpus, read_inside
 from .model import Corpus
 from .rendering import Page, all_pages
 from .serving import BackgroundIndex, RenderCache
@@ -69,6 +69,7 @@ class Build:
     corpus: Corpus = field(init=False)
     links: Links = field(init=False)
     pages: dict[str, Page] = field(init=False, default_factory=dict)
+    sources: dict[str, bytes] = field(init=False, default_factory=dict)  # by site path
     index: IndexProcess | None = field(init=False, default=None)
 
     def _shown(self, path: Path) -> str:
@@ -83,6 +84,14 @@ class Build:
             shown = self._shown(self.proposals_dir)
             raise BuildError(f"{_count(len(error.issues), 'error')} in {shown}/: nothing was "
                              "built", [str(issue) for issue in error.issues]) from None
+        for meeting in self.corpus.meetings:  # checked by `load_corpus`, read the same way
+            if meeting.source:
+                try:
+                    self.sources[urls.source(meeting.source)] = read_inside(
+                        self.proposals_dir, meeting.source, MAX_SOURCE_BYTES)
+                except Unreadable as error:
+                    raise BuildError(f"proposals/{meeting.source}: is {error} since it was "
+                                     "checked: nothing was built") from None
 
     def check(self) -> None:
         """Fail if a published permalink (proposals/permalinks.txt) would no longer land; warn
@@ -117,12 +126,13 @@ class Build:
         self.pages = {page.src_uri: page for page in pages}
 
     def static_files(self) -> dict[str, bytes | str]:
-        """Every file of the site that is not a page nor an export: our assets, the redirects of
-        old slugs, the search's scripts; by site path."""
+        """Every file of the site that is not a page nor an export: our assets, the meetings'
+        printed sources, the redirects of old slugs, the search's scripts; by site path."""
         out: dict[str, bytes | str] = {}
         assets = resources.files("cppcc") / "assets"
         for name in sorted(a.name for a in assets.iterdir() if a.is_file()):
             out[urls.asset(name)] = (assets / name).read_bytes()
+        out.update(self.sources)
         out.update(permalinks.redirects(self.corpus))
         if self.search:
             out.update({urls.search_asset(name): content

@@ -68,6 +68,7 @@ class RecommendationEntry(Recommendation):
 
 class MeetingEntry(Meeting):
     url: Url
+    source_url: Url = Field(default="", description="Where the site publishes `source`, if any.")
 
 
 class ProposalEntry(Proposal):
@@ -100,7 +101,11 @@ def _proposal(p: Proposal, base: str) -> dict:
 
 
 def _meeting(m: Meeting, base: str) -> dict:
-    return {**m.model_dump(mode="json", exclude_none=True), "url": urls.absolute(base, urls.meeting(m.id))}
+    data = {**m.model_dump(mode="json", exclude_none=True),
+            "url": urls.absolute(base, urls.meeting(m.id))}
+    if m.source:
+        data["source_url"] = urls.absolute(base, urls.source(m.source))
+    return data
 
 
 def proposals_json(links: Links, base: str = "") -> bytes:

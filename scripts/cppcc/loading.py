@@ -3,11 +3,19 @@
 Layout: `proposals/*.yaml` are proposals, `proposals/meetings/*.yaml` are meetings. All files are
 read and checked before anything is returned; problems from all files are collected and raised
 together as `LoadError`, each naming the file, the line and the key path.
+
+Only regular files inside `proposals/` are read: a symbolic link (even to a file inside), a named
+pipe or a device is refused by name, never followed or opened for reading, and nothing larger
+than `MAX_FILE_BYTES` is read. Hidden files and editors' lock, backup and swap files
+(`.#x.yaml`, `x.yaml~`, `#x.yaml#`, `.x.yaml.swp`) are not proposals and are passed over.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -16,9 +24,13 @@ from pydantic import BaseModel, ValidationError
 
 from .caching import Memo
 from .model import Corpus, Meeting, Proposal
-from .yamlsource import Document, Issue, format_path, read_yaml
+from .yamlsource import Document, Issue, excerpt, format_path, read_yaml
 
 MEETINGS_DIR = "meetings"
+MAX_FILE_BYTES = 1_000_000  # one YAML file; the real ones are under 10 KB
+MAX_SOURCE_BYTES = 20_000_000  # a meeting's printed source, published as is; the real one 18 KB
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+                (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -73,7 +85,7 @@ def _message(error: dict) -> str:
 def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
     if not isinstance(doc.data, dict):
         found = ("a list" if isinstance(doc.data, list) else
-                 "an empty document (null)" if doc.data is None else f"{doc.data!r}")
+                 "an empty document (null)" if doc.data is None else excerpt(doc.data))
         return None, [doc.issue((), f"must be a mapping of keys to values, not {found}")]
     try:
         return model.model_validate(doc.data), []
@@ -81,12 +93,59 @@ def _validate(model: type[M], doc: Document) -> tuple[M | None, list[Issue]]:
         return None, [doc.issue(e["loc"], _message(e)) for e in error.errors()]
 
 
-def _read(model: type[M], path: Path, display: str, memo: Memo) -> tuple[Document, M | None,
-                                                                        list[Issue]]:
+class Unreadable(Exception):
+    """A file that is not read; the message says what it is: `a symbolic link`, `missing`…"""
+
+
+def _open(name: str, folder_fd: int, flags: int) -> int:
     try:
-        data = path.read_bytes()
+        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | flags, dir_fd=folder_fd)
     except OSError as error:
-        return Document(display, None), None, [Issue(display, 1, "", f"cannot be read: {error}")]
+        if flags & os.O_DIRECTORY and error.errno in (errno.ELOOP, errno.ENOTDIR):
+            link = stat.S_ISLNK(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)
+            raise Unreadable(f"inside a symbolic link ({name!r})" if link else
+                             f"inside something that is not a folder ({name!r})") from None
+        what = {errno.ELOOP: "a symbolic link", errno.ENOENT: "missing"}.get(error.errno)
+        raise Unreadable(what or f"unreadable ({error.strerror})") from None
+
+
+def read_inside(root: Path, relative: str, limit: int) -> bytes:
+    """The bytes of the regular file `root/relative`, at most `limit` of them. Each part of the
+    path is opened relative to the folder before it, never following a symbolic link nor
+    waiting on a pipe, and what was opened is what is checked: no race between check and read."""
+    *folders, name = relative.split("/")
+    opened: list[int] = []
+    try:
+        opened.append(os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        for folder in folders:
+            opened.append(_open(folder, opened[-1], os.O_DIRECTORY))
+        opened.append(fd := _open(name, opened[-1], os.O_NONBLOCK))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(next((what for test, what in _NOT_REGULAR if test(info.st_mode)),
+                                  "a special file"))
+        chunks, total = [], info.st_size
+        while total <= limit and (chunk := os.read(fd, limit + 1)):
+            chunks.append(chunk)
+            total = max(total, sum(map(len, chunks)))
+        if total > limit:
+            raise Unreadable(f"larger than {limit:,} bytes")
+        return b"".join(chunks)
+    except OSError as error:
+        raise Unreadable(f"unreadable ({error.strerror})") from None
+    finally:
+        for fd in reversed(opened):
+            os.close(fd)
+
+
+def _read(model: type[M], root: Path, relative: str, display: str,
+          memo: Memo) -> tuple[Document, M | None, list[Issue]]:
+    try:
+        data = read_inside(root, relative, MAX_FILE_BYTES)
+    except Unreadable as error:
+        return Document(display, None), None, [Issue(display, 1, "", (
+            f"must be a regular file inside proposals/ of at most {MAX_FILE_BYTES:,} bytes: "
+            f"it is {error}"))]
     key = (model.__name__, display, hashlib.sha256(data).digest())
     return memo.get(key, lambda: _parse(model, data, display))
 
@@ -168,6 +227,32 @@ def _slug_aliases(proposals: list[tuple[Document, Proposal]]) -> list[Issue]:
     return issues
 
 
+def _ignored(name: str) -> bool:
+    """Hidden files, and the lock, backup and swap files of Emacs, Vim and others."""
+    return name.startswith((".", "#")) or name.endswith(("~", "#", ".swp", ".swx"))
+
+
+def _listed(folder: Path) -> list[str]:
+    """The names of the YAML files in `folder`, sorted; none if it is not a folder."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(n for n in names if n.endswith(".yaml") and not _ignored(n))
+
+
+def _check_source(root: Path, doc: Document, meeting: Meeting) -> list[Issue]:
+    """A meeting's printed source is a regular file in proposals/ (the site publishes it)."""
+    if not meeting.source:
+        return []
+    try:
+        read_inside(root, meeting.source, MAX_SOURCE_BYTES)
+    except Unreadable as error:
+        return [doc.issue(("source",), "must name a regular file inside proposals/ of at most "
+                                       f"{MAX_SOURCE_BYTES:,} bytes: '{meeting.source}' is {error}")]
+    return []
+
+
 def load_corpus(proposals_dir: Path, display_root: Path | None = None,
                 memo: Memo | None = None) -> Corpus:
     """Read, validate and cross-reference every file; raise `LoadError` listing all problems.
@@ -189,18 +274,22 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
         raise LoadError([Issue(display(proposals_dir), 1, "", "must be an existing directory")])
     issues: list[Issue] = []
     meetings: list[tuple[Document, Meeting]] = []
-    for path in sorted((proposals_dir / MEETINGS_DIR).glob("*.yaml")):
-        doc, meeting, found = _read(Meeting, path, display(path), memo)
+    for name in _listed(proposals_dir / MEETINGS_DIR):
+        path = proposals_dir / MEETINGS_DIR / name
+        doc, meeting, found = _read(Meeting, proposals_dir, f"{MEETINGS_DIR}/{name}",
+                                    display(path), memo)
         issues += found
         if meeting:
             meetings.append((doc, meeting))
+            issues += _check_source(proposals_dir, doc, meeting)
     if not meetings and not issues:
         issues.append(Issue(display(proposals_dir / MEETINGS_DIR), 1, "",
                             "must hold at least one meeting file (*.yaml)"))
 
     proposals: list[tuple[Document, Proposal]] = []
-    for path in sorted(proposals_dir.glob("*.yaml")):
-        doc, proposal, found = _read(Proposal, path, display(path), memo)
+    for name in _listed(proposals_dir):
+        doc, proposal, found = _read(Proposal, proposals_dir, name, display(proposals_dir / name),
+                                     memo)
         issues += found
         if proposal:
             proposals.append((doc, proposal))

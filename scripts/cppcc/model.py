@@ -22,7 +22,11 @@ RESERVED_SLUGS = urls.reserved_slugs()
 # C0 and C1 control characters other than tab and line feed: HTML cannot carry them (a carriage
 # return becomes a line feed or a space), so text holding one could not be shown as written.
 # YAML turns the line breaks of a file, CRLF included, into line feeds before this sees them.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+# A meeting's printed source ("" for none): a path relative to proposals/, of plain names that do not start with
+# a dot (so no `..`, no hidden file); the site publishes the file under `urls.source(path)`.
+SOURCE_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"
 CLOSING_MARKS = "\u3002\uff1b\uff0c\uff1a\u3001;,: "  # 。;,:、 and ASCII ;,: and space
 
 
@@ -35,6 +39,17 @@ def _printable(value: str) -> str:
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    return value
+
+
+def _blank_or_text(value: str) -> str:
+    return _not_blank(value) if value else value
+
+
+def _relative_path(value: str) -> str:
+    if value and not re.fullmatch(SOURCE_PATTERN, value):
+        raise ValueError("must be a path relative to proposals/, of names made of ASCII letters, "
+                         "digits, '.', '_' and '-', none starting with '.', joined by '/'")
     return value
 
 
@@ -57,9 +72,21 @@ def _free_slug(value: str) -> str:
     return value
 
 
-# The JSON Schema carries the same rules, so that an editor flags them while typing.
-Plain = Annotated[str, AfterValidator(_printable)]
-Text = Annotated[Plain, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
+def _whole(pattern: str) -> str:
+    """`pattern` (`^…$`) for JSON Schema, where `$` must mean the end of the text: Python's `re`,
+    which validators such as `jsonschema` use, also lets `$` match before a final line feed."""
+    return pattern.removesuffix("$") + r"(?![\s\S])"
+
+
+# The JSON Schema carries the same rules (as patterns), so that an editor flags them while typing
+# and any other reader of the files refuses what the loader refuses.
+# A text: spaces, then a character neither space nor control, then anything but controls.
+_TEXT = f"[^{CONTROL_CHARS}\\S]*[^{CONTROL_CHARS}\\s][^{CONTROL_CHARS}]*"
+Text = Annotated[str, AfterValidator(_printable), AfterValidator(_not_blank),
+                 Field(json_schema_extra={"pattern": _whole(f"^{_TEXT}$")})]
+# An optional text: left out (or "") or not blank.
+Extra = Annotated[str, AfterValidator(_printable), AfterValidator(_blank_or_text),
+                  Field(json_schema_extra={"pattern": _whole(f"^(?:{_TEXT})?$")})]
 OWN_PREFIX = "^(?:" + "|".join(urls.ID_PREFIXES) + ")"
 
 
@@ -68,7 +95,9 @@ def _reserved(names: frozenset[str]) -> dict:
 
 
 Ident = Annotated[str, AfterValidator(_url_safe), Field(json_schema_extra={
-    "pattern": ID_PATTERN, **_reserved(RESERVED_IDS)})]
+    "pattern": _whole(ID_PATTERN), **_reserved(RESERVED_IDS)})]
+SourcePath = Annotated[str, AfterValidator(_printable), AfterValidator(_relative_path),
+                       Field(json_schema_extra={"pattern": _whole(f"^(?:{SOURCE_PATTERN[1:-1]})?$")})]
 Slug = Annotated[Ident, AfterValidator(_free_slug), Field(json_schema_extra=_reserved(
     RESERVED_IDS | RESERVED_SLUGS))]
 
@@ -125,7 +154,7 @@ class Passage(Strict):
 class Recommendation(Strict):
     id: Ident
     headline: Text = Field(description="The lead sentence, verbatim, with its closing mark.")
-    body: Plain = Field(default="", description="The rest of the recommendation, verbatim.")
+    body: Extra = Field(default="", description="The rest of the recommendation, verbatim.")
     answers: list[Ident] = Field(default=[], description="Ids of the problems this answers.")
     notes: list[Note] = []
     aliases: list[Ident] = Field(default=[], description=ALIASES_HELP)
@@ -149,7 +178,7 @@ class Speaker(Strict):
     name: Text
     role: Text = Field(description="e.g. 副主委, 委员, 副主席")
     body: Text = Field(description="e.g. 民革辽源市委员会, 辽源市工商业联合会")
-    party: Plain = Field(default="", description="The party, where the body belongs to one.")
+    party: Extra = Field(default="", description="The party, where the body belongs to one.")
 
     @property
     def byline(self) -> str:
@@ -206,12 +235,13 @@ class Meeting(Strict):
     id: Ident
     title: Text = Field(description="e.g. 政协辽源市第九届委员会第三次会议")
     headline: Text = Field(description="The page's headline, e.g. 凝聚汇智谋共识 建言献策促发展")
-    subtitle: Plain = ""
+    subtitle: Extra = ""
     committee: Text
     term: int = Field(ge=1)
     session: int = Field(ge=1)
     year: int | None = None
-    source: str = Field(default="", description="The printed source, relative to proposals/.")
+    source: SourcePath = Field(default="", description=(
+        "The printed source, a file in proposals/ named relative to it; the site publishes it."))
 
 
 class Corpus(Strict):

@@ -23,6 +23,7 @@ ASSETS = "assets/cppcc/"  # our stylesheet and scripts
 SEARCH_ASSETS = f"{ASSETS}search/"  # the browser side of the search
 SEARCH_INDEX = "search/cppcc/"  # the search index (`search.indexing`)
 SCHEMA = "schema/"  # the JSON Schemas of the data formats
+SOURCES = "sources/"  # the printed sources of the meetings, as they are in proposals/
 PROPOSALS_JSON = "proposals.json"  # open data: the whole model
 RECOMMENDATIONS_CSV = "recommendations.csv"  # open data: a recommendation a row
 
@@ -39,7 +40,7 @@ def reserved_slugs() -> frozenset[str]:
     and every index's (an index names its own, in `indexes.INDEXES`)."""
     from .indexes import INDEXES
 
-    paths = (ASSETS, SEARCH_INDEX, SCHEMA, *(i.url for i in INDEXES))
+    paths = (ASSETS, SEARCH_INDEX, SCHEMA, SOURCES, *(i.url for i in INDEXES))
     return frozenset(path.split("/", 1)[0] for path in paths)
 
 
@@ -62,6 +63,11 @@ def numbered(url: str, number: int) -> str:
 
 def schema(name: str) -> str:
     return f"{SCHEMA}{name}"
+
+
+def source(path: str) -> str:
+    """A meeting's printed source, `path` being where it is in proposals/ (`Meeting.source`)."""
+    return f"{SOURCES}{path}"
 
 
 def asset(name: str) -> str:

@@ -4,7 +4,10 @@
 validation errors can name `file:LINE: key.path`. Duplicate keys, which PyYAML silently resolves
 to the last value, are reported instead, and so is anything a proposal never needs but a hostile
 or mistyped file might hold: keys that are not plain scalars, merge keys, nesting too deep for
-the parser's recursion, and aliases that expand into more values than any proposal holds.
+the parser's recursion, aliases that expand into more values or more text than any proposal
+holds, a text longer than any paragraph, and surrogates (a lone `"\\ud800"` escape): Python
+strings can hold them, UTF-8 cannot. A well-formed pair of escapes (`"\\ud83d\\ude42"`, as
+`json.dumps` writes 🙂) is joined into the one character it spells.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ Path = tuple[str | int, ...]
 
 MAX_DEPTH = 50  # a proposal nests 5 deep; PyYAML's recursive composer fails near 1,000
 MAX_VALUES = 100_000  # a proposal holds a few hundred; bounds what aliases can expand to
+MAX_TEXT_CHARS = 100_000  # one string; the longest paragraph printed is under 1,000 characters
+MAX_DOCUMENT_CHARS = 1_000_000  # all strings, aliases expanded; a proposal holds under 4,000
+SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
 YAML_TAG = "tag:yaml.org,2002:"
 MERGE_TAG = YAML_TAG + "merge"
 PLAIN_COLLECTIONS = {YAML_TAG + "map", YAML_TAG + "seq"}
@@ -36,16 +43,32 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        return escaped(f"{self.file}:{self.line}: {where}{self.message}")
 
 
 PLAIN_KEY = re.compile(r'[^\s.\[\]"]+')
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def escaped(text: str) -> str:
+    """`text` on one line, every unprintable character (line breaks, ANSI escapes, bidi
+    controls, surrogates from undecodable file names) written as a backslash escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _ESCAPES.get(c) or
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in text)
+
+
+def excerpt(value: Any, limit: int = 24) -> str:
+    """`repr(value)`, cut to `limit` characters: what a message may quote of a file that may not
+    be a proposal at all."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
 
 
 def _quoted(key: str) -> str:
     """A key as a JSON string, with every unprintable character escaped: one line, always."""
-    text = json.dumps(key, ensure_ascii=False)
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    return escaped(json.dumps(key, ensure_ascii=False))
 
 
 def format_path(path: Path) -> str:
@@ -148,10 +171,31 @@ def _tagged(node: yaml.Node) -> str:
     return f"must be a plain YAML value, not one tagged {node.tag.replace(YAML_TAG, '!!')}"
 
 
+def _joined(text: str) -> str:
+    """`text` with each pair of surrogates joined into the character it spells."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
 class _Builder:
     def __init__(self, doc: Document, loader: yaml.SafeLoader):
         self.doc, self.loader, self.issues = doc, loader, []
-        self.values = 0
+        self.values = self.chars = 0
+
+    def _text(self, node: yaml.Node, path: Path, text: str) -> str:
+        """A string as written, within the limits (else the file is refused)."""
+        self.chars += len(text)
+        if self.chars > MAX_DOCUMENT_CHARS:
+            raise _Refused(_line(node), path, f"must not hold more than {MAX_DOCUMENT_CHARS:,} "
+                           "characters of text (are YAML aliases repeating a large value?)")
+        if len(text) > MAX_TEXT_CHARS:
+            raise _Refused(_line(node), path, f"must not be longer than {MAX_TEXT_CHARS:,} "
+                           f"characters, not {len(text):,}")
+        if SURROGATE.search(text):
+            if lone := LONE_SURROGATE.search(text):
+                raise _Refused(_line(node), path, "must not hold the lone surrogate "
+                               f"\\u{ord(lone.group()):04x}: write the character itself")
+            return _joined(text)
+        return text
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.values += 1
@@ -166,9 +210,10 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             raise _Refused(_line(node), path, _tagged(node)) from None
+        return self._text(node, path, value) if isinstance(value, str) else value
 
     def _key(self, node: yaml.Node, path: Path) -> str | None:
         """The key as written; None (and an issue) for a key that cannot name a field."""
@@ -180,7 +225,8 @@ class _Builder:
             self.issues.append(Issue(self.doc.file, _line(node), format_path(path),
                                      "keys must be plain words, not a list or a mapping"))
             return None
-        return node.value  # as written: `1`, `~` or `yes` are names too, not numbers or booleans
+        # as written: `1`, `~` or `yes` are names too, not numbers or booleans
+        return self._text(node, path, node.value)
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         out: dict = {}
@@ -215,36 +261,38 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 def read_yaml(text: str, file: str) -> tuple[Document, list[Issue]]:
     """Parse one YAML document; on failure the document's data is None and issues say why."""
     if CParser is not None and not _python_only(text):
-        doc, issues = _read_yaml(text, file, _FastLoader)
-        if doc.data is not None and not issues:
-            return doc, issues
-    return _read_yaml(text, file, _Loader)
+        doc, issues, ours = _read_yaml(text, file, _FastLoader)
+        if ours or (doc.data is not None and not issues):
+            return doc, issues  # (our own refusals name the same line from either parser)
+    return _read_yaml(text, file, _Loader)[:2]
 
 
-def _read_yaml(text: str, file: str, loader_class: type[_Loader]) -> tuple[Document, list[Issue]]:
+def _read_yaml(text: str, file: str,
+               loader_class: type[_Loader]) -> tuple[Document, list[Issue], bool]:
+    """(document, issues, whether a rule of ours refused it: limits, tags, surrogates)."""
     doc = Document(file, None)
     try:
         loader = loader_class(text)
     except yaml.reader.ReaderError as error:  # a control character, refused before parsing
         line = text.count("\n", 0, error.position) + 1
         return doc, [Issue(file, line, "", f"must not contain the control character "
-                                           f"U+{error.character:04X}")]
+                                           f"U+{error.character:04X}")], False
     try:
         node = loader.get_single_node()
         if node is None:
-            return doc, [Issue(file, 1, "", "must not be empty")]
+            return doc, [Issue(file, 1, "", "must not be empty")], False
         builder = _Builder(doc, loader)
         data = builder.build(node, ())
         doc.data = data
-        return doc, builder.issues
+        return doc, builder.issues, False
     except _Refused as refused:
         doc.lines.clear()
-        return doc, [Issue(file, refused.line, format_path(refused.path), refused.message)]
+        return doc, [Issue(file, refused.line, format_path(refused.path), refused.message)], True
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        return doc, [Issue(file, line, "", _yaml_message(error))]
+        return doc, [Issue(file, line, "", _yaml_message(error))], False
     except yaml.YAMLError as error:
-        return doc, [Issue(file, 1, "", f"must be valid YAML: {error}")]
+        return doc, [Issue(file, 1, "", f"must be valid YAML: {error}")], False
     finally:
         loader.dispose()
