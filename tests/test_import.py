@@ -159,6 +159,8 @@ def test_round_trip(name, tmp_path):
     if shape["layout"] != "run-in":  # items one a paragraph or numbered: nothing to guess
         assert totals["boundaries"] == totals["real boundaries"]
         assert totals["headlines"] == totals["real headlines"]
+    else:  # as printed, lists run on in one paragraph: the guesses measured (of 75 and 36)
+        assert (totals["boundaries"], totals["headlines"]) >= (68, 29)
     assert main(["check", str(tmp_path / "out")]) == 0
     meeting = yaml.safe_load((tmp_path / "out/meetings/liaoyuan-9-3.yaml").read_text("utf-8"))
     assert (meeting["title"], meeting["headline"], meeting["term"], meeting["session"]) == (

@@ -25,6 +25,7 @@ YAO = re.compile(rf"{AFTER_END}(?=要|{WORD})")
 SENTENCE_ENDS = "。;;!?!?"
 OPENING, CLOSING = "(“《‘[【(", ")”》’]】)"
 LEAD_CLAUSE = 6  # a comma ends the headline once the clause before it has this many characters
+HEADLINE_SENTENCE = (4, 20)  # characters of a sentence that may be a headline of its own
 INTRO = re.compile(r"[::]$|如下|以下|几点|几个方面|角度")
 
 
@@ -68,6 +69,8 @@ def run_in(text: str, where: str, problems: bool, section: Section) -> list[Piec
     text = text.strip()
     if YAO.match(text) and len(starts := [m.start() for m in YAO.finditer(text)]) > 1:
         how = "where clauses start with 要"
+    elif not problems and len(starts := _headline_sentences(text)) > 1:
+        how = "before short sentences without commas (taken as headlines)"
     elif not problems:
         return [Piece(text, where)]
     else:
@@ -83,6 +86,22 @@ def run_in(text: str, where: str, problems: bool, section: Section) -> list[Piec
     return pieces
 
 
+def _headline_sentences(text: str) -> list[int]:
+    """Where short sentences without a comma start, if the text starts with one: a list of
+    recommendations each led by a headline sentence (完善政策支持体系。研究……). Each ends with
+    the mark the first one ends with (or ends the text)."""
+    sentences = re.findall(r"[^。;;!?!?]+[。;;!?!?]?", text)
+    starts, at = [], 0
+    for n, sentence in enumerate(sentences):
+        inner = sentence[:-1]
+        if (HEADLINE_SENTENCE[0] <= len(inner) <= HEADLINE_SENTENCE[1]
+                and not re.search(r"[,,;;::]", inner)
+                and (sentence[-1] == sentences[0][-1] or n == len(sentences) - 1)):
+            starts.append(at)
+        at += len(sentence)
+    return starts if starts[:1] == [0] else []
+
+
 def split_section(paragraphs: list[Piece], kind: str) -> Section:
     """`kind` is background, problems or recommendations."""
     section = Section()
@@ -93,7 +112,8 @@ def split_section(paragraphs: list[Piece], kind: str) -> Section:
     for para in paragraphs:
         cut = numbered_pieces(para.text, para.where, section, "symbol")
         pieces += cut or [Piece(para.text, para.where, numbered=para.numbered)]
-    if not any(p.numbered for p in pieces):  # ordinal words only where no symbol numbers
+    if not any(p.numbered for p in pieces) and len(paragraphs) > 1:
+        # ordinal words only where no symbol numbers; a single paragraph is `run_in`
         pieces = [piece for para in paragraphs for piece in (
             numbered_pieces(para.text, para.where, section, "word") or [para])]
         for piece in pieces:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .items import CN, Piece, Section, split_section
 from .reading import Paragraph
@@ -205,7 +206,21 @@ def meeting_header(preamble: list[Paragraph]) -> tuple[MeetingHeader | None, lis
     return None, preamble
 
 
+INLINE_HEAD = re.compile(r"(?<=[。;;!?!?])\s*(?=(?:存在的问题|问题|建议|对策建议|几点建议)[::])")
+
+
+def unrun(paras: list[Paragraph]) -> list[Paragraph]:
+    """A section head run into the paragraph before it (……盲区。建议:要……) starts its own."""
+    out = []
+    for para in paras:
+        cuts = [0, *(m.start() for m in INLINE_HEAD.finditer(para.text)), len(para.text)]
+        out += [Paragraph(para.text[a:b], para.where, para.heading, para.listed)
+                for a, b in pairwise(cuts) if para.text[a:b].strip()]
+    return out
+
+
 def parse(paras: list[Paragraph]) -> Document:
+    paras = unrun(paras)
     furniture = page_furniture(paras)
     dropped = [Piece(p.text, p.where) for i, p in enumerate(paras) if i in furniture]
     kept = [p for i, p in enumerate(paras) if i not in furniture]
