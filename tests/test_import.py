@@ -161,6 +161,8 @@ def test_round_trip(name, tmp_path):
         assert totals["headlines"] == totals["real headlines"]
     else:  # as printed, lists run on in one paragraph: the guesses measured (of 75 and 36)
         assert (totals["boundaries"], totals["headlines"]) >= (68, 29)
+    for p in got.values():  # ids from the items' own words: no counters, no stand-ins
+        assert not [i.id for i in p.items() if i.id == "item" or i.id[-1].isdigit()], p.slug
     assert main(["check", str(tmp_path / "out")]) == 0
     meeting = yaml.safe_load((tmp_path / "out/meetings/liaoyuan-9-3.yaml").read_text("utf-8"))
     assert (meeting["title"], meeting["headline"], meeting["term"], meeting["session"]) == (

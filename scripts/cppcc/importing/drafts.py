@@ -17,7 +17,7 @@ import yaml
 
 from ..model import Meeting, Proposal
 from . import ids
-from .items import split_headline
+from .items import WORD, split_headline
 from .shapes import Found, MeetingHeader
 
 SCHEMA_LINE = "# yaml-language-server: $schema=proposal.schema.json"
@@ -70,10 +70,16 @@ class Ids:
             self.taken.add(best)
             self.kept += 1
             return best
-        return ids.make_id(basis, self.taken)
+        return ids.make_id(basis, self.taken, more=text)
+
+
+def _unordinal(text: str) -> str:
+    return re.sub(rf"^{WORD}[,,、::]?", "", text) or text
 
 
 def _clause(text: str) -> str:
+    """The first clause, an ordinal word (第一,) aside: what a passage's id is made from."""
+    text = _unordinal(text)
     return re.split(r"[。;;,,]", text, maxsplit=1)[0] or text
 
 
@@ -106,7 +112,8 @@ def build(found: Found, meeting: str, order: int, slug: str, old: dict | None) -
     recommendations = []
     for piece in section.items if section else []:
         headline, body = split_headline(piece.text)
-        entry = {"id": make("recommendations", piece.text, headline), "headline": headline}
+        entry = {"id": make("recommendations", piece.text, _unordinal(headline)),
+                 "headline": headline}
         recommendations.append(entry | ({"body": body} if body else {}))
     if not recommendations:
         placeholders.append("recommendations")

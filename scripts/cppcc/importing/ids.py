@@ -36,17 +36,19 @@ def _free(candidate: str, taken: set[str], reserved: frozenset[str]) -> bool:
 
 
 def make_id(text: str, taken: set[str], reserved: frozenset[str] = RESERVED_IDS,
-            fallback: str = "item") -> str:
-    """A new id for `text`, added to `taken`."""
+            fallback: str = "item", more: str = "") -> str:
+    """A new id for `text` (the words of `more` where its own are too few), added to `taken`."""
     words = [w for w in jieba.lcut(text) if w not in STOP and re.search(r"[\u4e00-\u9fff]", w)]
-    choices = [key_terms(text, TERMS), key_terms(text, TERMS + 1), words[:TERMS + 1],
-               words[:TERMS + 2]]
+    choices = [key_terms(text, TERMS), key_terms(text, TERMS + 1), key_terms(more, TERMS),
+               words[:TERMS + 1], words[:TERMS + 2]]
+    candidate = fallback
     for chosen in choices:
-        candidate = "-".join(r for r in map(romanise, chosen) if r) or fallback
-        if _free(candidate, taken, reserved):
+        joined = "-".join(r for r in map(romanise, chosen) if r)
+        if joined and _free(joined, taken, reserved):
+            candidate = joined
             break
     n = 2
-    base = candidate if re.fullmatch(ID_PATTERN, candidate) else fallback
+    base = candidate
     while not _free(candidate, taken, reserved):
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)

@@ -133,7 +133,7 @@ def split_section(paragraphs: list[Piece], kind: str) -> Section:
         return section
     if len(pieces) == 1:
         pieces = run_in(pieces[0].text, pieces[0].where, kind == "problems", section)
-    elif kind != "background":
+    elif not section.markers and not any(MARKS["word"].match(p.text) for p in pieces):
         section.guesses.append(f"{pieces[0].where}: {len(pieces)} items taken one a paragraph "
                                "(no numbers)")
     lead = [pieces.pop(0)] if (kind == "recommendations" and len(pieces) > 1
