@@ -1,6 +1,7 @@
 """`cppcc check` validates the proposals with the build's own messages; `cppcc schema` writes
 the JSON Schema files that editors use; `cppcc permalinks [--update]` checks (and records)
-the published permalinks in proposals/permalinks.txt."""
+the published permalinks in proposals/permalinks.txt; `cppcc import` drafts proposal YAML from
+the office's documents (`importing/`)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,15 @@ def check_permalinks(proposals_dir: Path, update: bool) -> int:
     return 0
 
 
+def import_documents(files: list[Path], meeting: str, out: Path, force: bool) -> int:
+    """Draft YAML from documents; the report on stdout; 1 if a file or a draft failed."""
+    from . import importing  # jieba and python-docx load only for this command
+
+    result = importing.run(files, meeting, out, force)
+    print("\n".join(result.lines))
+    return 1 if result.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cppcc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,7 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     cmd = sub.add_parser("permalinks", help="check (or --update) the published permalinks")
     cmd.add_argument("proposals_dir", nargs="?", default="proposals", type=Path)
     cmd.add_argument("--update", action="store_true", help="record new permalinks")
+    cmd = sub.add_parser("import", help="draft proposal YAML from .docx, .txt or .md documents")
+    cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    cmd.add_argument("--meeting", required=True, help="the meeting's id, e.g. liaoyuan-9-3")
+    cmd.add_argument("--out", required=True, type=Path, help="the folder the drafts go into")
+    cmd.add_argument("--force", action="store_true", help="replace drafts that exist")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_documents(args.files, args.meeting, args.out, args.force)
     if args.command == "permalinks":
         return check_permalinks(args.proposals_dir, args.update)
     return (check if args.command == "check" else write_schema)(args.proposals_dir)
