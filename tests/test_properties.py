@@ -80,15 +80,23 @@ def proposals(draw) -> Proposal:
 def page_html(proposal: Proposal, links: Links) -> tuple[dict, BeautifulSoup]:
     body, meta = get_data(ProposalRenderer(links, proposal).page().markdown)
     html = markdown.markdown(body, extensions=EXTENSIONS)
-    return meta, BeautifulSoup(html, "html.parser")
+    # BeautifulSoup's html.parser turns a tab between two tags into a space: the page's tabs
+    # (`&#9;`) are parsed as a control character no text may hold (TAB), then turned back
+    soup = BeautifulSoup(html.replace("&#9;", TAB), "html.parser")
+    for found in soup.find_all(string=lambda t: TAB in t):
+        found.replace_with(found.replace(TAB, "\t"))
+    return meta, soup
+
+
+TAB = "\x01"  # a tab of the page while it is parsed (`page_html`)
 
 
 def without(element, drop: str = ".cppcc-num") -> str:
-    element = BeautifulSoup(str(element), "html.parser")
+    element = BeautifulSoup(str(element).replace("\t", TAB), "html.parser")
     dropped = element.select(drop)
     for extra in dropped:
         extra.decompose()
-    text = element.get_text()
+    text = element.get_text().replace(TAB, "\t")
     return text.removeprefix(" ") if dropped else text  # the space after a dropped number
 
 
