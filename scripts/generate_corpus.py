@@ -217,16 +217,16 @@ def record_permalinks(proposals_dir: Path) -> None:
 
 
 def make_project(project: Path, proposals_dir: Path, *, nav: bool = True,
-                 search: bool = True) -> Path:
-    """A buildable MkDocs project in `project`: the real mkdocs.yml (its plugin reading
-    `proposals_dir`) and a copy of docs/. `nav=False` drops our nav, so that Material lists every
-    page in the sidebar (its default); `search=False` drops Material's search plugin. Returns the
-    path of the written mkdocs.yml."""
+                 search: bool = True, repo: Path = REPO) -> Path:
+    """A buildable MkDocs project in `project`: the mkdocs.yml of `repo` (this checkout, by
+    default; its plugin reading `proposals_dir`) and a copy of its docs/. `nav=False` drops our
+    nav, so that Material lists every page in the sidebar (its default); `search=False` drops
+    Material's search plugin. Returns the path of the written mkdocs.yml."""
     project.mkdir(parents=True, exist_ok=True)
     if (project / "docs").exists():
         shutil.rmtree(project / "docs")
-    shutil.copytree(REPO / "docs", project / "docs")
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    shutil.copytree(repo / "docs", project / "docs")
+    text = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     target = Path(proposals_dir).resolve().as_posix()
     text, found = re.subn(r"(?m)^(\s*proposals_dir:).*$", rf"\1 {target}", text)
     if not found:

@@ -7,7 +7,7 @@ OLD and NEW are folders holding a checkout of this repository (e.g. made with
 `git worktree add --detach /tmp/old <commit>`). One corpus of N proposals is generated once (by
 NEW's generator), then each checkout builds it `--runs` times, the two alternating (old, new, old,
 new, ...) so that a busy hour weighs on both alike, with NEW's interpreter and packages and each
-checkout's own `scripts/` first on the path. Measured per build: wall time, and the peak memory
+checkout's own `scripts/` first on the path and its own mkdocs.yml and docs/ (theme overrides). Measured per build: wall time, and the peak memory
 of the whole build (parent and every child together: the sum of their proportional set sizes,
 `Pss` in /proc/<pid>/smaps_rollup, sampled every 0.1 s, so that pages forked children share are
 counted once). Prints each build as it ends, then the medians and NEW / OLD ratios.
@@ -83,12 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-checkouts-"))
     corpus = generate(work / "proposals", args.n, seed=args.seed)
-    config = make_project(work / "project", corpus)
+    configs = {name: make_project(work / f"project-{name}", corpus, repo=getattr(args, name))
+               for name in ("old", "new")}
     figures: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
     print(f"N = {args.n}: {args.runs} builds each, alternating", flush=True)
     for run in range(args.runs):
         for name in ("old", "new"):
-            seconds, mb = build(getattr(args, name).resolve(), config, work / f"site-{name}")
+            seconds, mb = build(getattr(args, name).resolve(), configs[name],
+                                work / f"site-{name}")
             figures[name].append((seconds, mb))
             print(f"run {run + 1} {name}: {seconds:.1f} s, {mb:,.0f} MB", flush=True)
     medians = {name: (statistics.median(s for s, _ in runs), statistics.median(m for _, m in runs))
