@@ -22,7 +22,13 @@ from pathlib import Path
 
 from . import exports, permalinks, search, urls
 from .caching import Memo
-from .indexprocess import INDEX_SCRATCH, IndexProcess, replace_folder, scratch_folder
+from .indexprocess import (
+    INDEX_SCRATCH,
+    IndexProcess,
+    replace_folder,
+    scratch_folder,
+    write_files,
+)
 from .linking import Links
 from .loading import MAX_SOURCE_BYTES, LoadError, Unreadable, load_corpus, read_inside
 from .model import Corpus
@@ -142,9 +148,7 @@ class Build:
     def finish(self, site: Path, base: str, previous: Path | None = None) -> None:
         """Write the exports into the finished `site` and move the search index in (for
         `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
-        for path, content in exports.site_files(self.links, base).items():
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(content)
+        write_files(site, exports.site_files(self.links, base))
         if self.index:
             try:
                 self.index.wait()
