@@ -27,8 +27,10 @@ SOURCES = "sources/"  # the printed sources of the meetings, as they are in prop
 PROPOSALS_JSON = "proposals.json"  # open data: the whole model
 RECOMMENDATIONS_CSV = "recommendations.csv"  # open data: a recommendation a row
 
-# The ids of a proposal page's own sections: fragments of the page, never an item's id.
-SECTIONS = ("background", "problems", "recommendations", "notes", "related")
+# The ids of a proposal page's own sections: fragments of the page, never an item's id. The
+# speaker line is one of them: search links a match of the speaker's name, role or body there.
+SPEAKER = "speaker"
+SECTIONS = (SPEAKER, "background", "problems", "recommendations", "notes", "related")
 # Ids that the site's own code (`cppcc-`: our scripts and styles) and the theme (`__`: Material's
 # `__config`, `__search`, `__drawer`...) give elements of a page; no item may take one.
 ID_PREFIXES = ("cppcc-", "__")
