@@ -1,7 +1,7 @@
 // Runs engine.js under Node over a search index on disk, for tests/test_search_parity.py:
 //   node search_parity.mjs ENGINE_JS INDEX_DIR QUERIES_JSON OUT_JSON
-// QUERIES_JSON holds the Python engine's vectors, [{q, hits}]; OUT_JSON gets engine.js's own
-// [{q, hits}] for the same queries, in the same order (the test compares them).
+// QUERIES_JSON holds the Python engine's vectors, [{q, literal, hits, shown, converted}]; OUT_JSON
+// gets engine.js's own for the same queries, in the same order (the test compares them).
 import { readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -15,6 +15,8 @@ const load = (path) => {
 };
 const engine = globalThis.cppccSearchEngine.create(load);
 const out = [];
-for (const { q } of JSON.parse(await readFile(queriesJson, "utf8")))
-  out.push({ q, hits: (await engine.search(q)).hits });
+for (const { q, literal } of JSON.parse(await readFile(queriesJson, "utf8"))) {
+  const { hits, plan } = await engine.search(q, { literal });
+  out.push({ q, literal, hits, shown: plan.shown, converted: plan.converted });
+}
 await writeFile(outJson, JSON.stringify(out));

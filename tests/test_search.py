@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,15 +13,18 @@ from bench import search as bench_search
 from bench.harness import build_site, serve
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc.search import indexing, maps, ranking, text, varint
+from cppcc import urls
+from cppcc.search import aliases, indexing, maps, ranking, text, varint
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
+from cppcc.segmenting import item_texts, meta_texts
+from bs4 import BeautifulSoup
 from helpers import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = yaml.safe_load((REPO / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
 KINDS = {"keyword", "paraphrase", "name", "party", "traditional", "pinyin", "spaced", "problem",
-         "background"}
+         "background", "alias", "tones", "initials", "typo", "question", "speaker"}
 ATTACK = "<img src=x onerror=alert(1)>"
 
 
@@ -47,11 +51,14 @@ def first(engine: Engine, corpus, query: str) -> tuple[str, str]:
 
 # -- segmentation: the browser's query terms are the index's terms ----------------------------
 
-def test_every_bigram_and_word_of_an_item_is_found_by_the_query_side(engine, corpus, files):
+def test_every_bigram_and_word_of_an_item_is_found_by_the_query_side(corpus, files):
     segmenter = Links(corpus).segmenter
+    manifest = json.loads(files[ROOT + "manifest.json"])
+    manifest["query"]["functionWords"] = []  # (a text's 的 would count for nothing)
+    engine = Engine({**files, ROOT + "manifest.json": json.dumps(manifest).encode()})
     for item in items_of(corpus.proposals[0]):
         words = field_terms([item.body], [segmenter.cut(item.body)])
-        plan = engine.plan(item.body)
+        plan = engine.plan(item.body, literal=True)
         assert set(words) <= {t.term for t in plan.terms}
 
 
@@ -145,8 +152,62 @@ def test_coverage_keeps_items_that_match_most_of_the_query():
     assert [(p, i) for p, i, _ in hits] == [(0, 1)]
 
 
-def test_a_speaker_query_lands_on_the_first_item_of_the_proposal(engine, corpus):
-    assert first(engine, corpus, "毕精华") == ("rule-of-law", "overview")
+def test_corrections_rank_below_exact_matches_whatever_their_score():
+    terms = [ranking.QueryTerm("甲乙丙", 0, 3), ranking.QueryTerm("甲乙丁", 0, 3, fuzzy=True)]
+    postings = {"甲乙丙": ranking.Postings(1, 0, [(0, 1, 10)]),
+                "甲乙丁": ranking.Postings(1, 0, [(0, 0, 90)])}
+    hits = ranking.rank(terms, postings, 3, 10, 1)
+    assert [(p, i) for p, i, _ in hits] == [(0, 1), (0, 0)] and hits[0][2] < hits[1][2]
+
+
+def test_a_weak_term_adds_to_the_score_and_covers_nothing():
+    terms = [ranking.QueryTerm("甲乙", 0, 2), ranking.QueryTerm("丙", 2, 3, weak=True)]
+    postings = {"甲乙": ranking.Postings(2, 0, [(0, 0, 50), (0, 1, 50)]),
+                "丙": ranking.Postings(2, 0, [(0, 1, 50), (0, 2, 90)])}
+    hits = ranking.rank(terms, postings, 3, 10, 1)
+    assert [(p, i) for p, i, _ in hits] == [(0, 1), (0, 0)]  # not item 2: it covers nothing
+
+
+def test_an_item_holding_the_words_side_by_side_ranks_above_one_holding_them_apart():
+    terms = [ranking.QueryTerm("甲乙", 0, 2), ranking.QueryTerm("乙丙", 1, 3),
+             ranking.QueryTerm("丙丁", 2, 4)]
+    postings = {"甲乙": ranking.Postings(2, 0, [(0, 0, 50), (0, 1, 50)]),
+                "乙丙": ranking.Postings(1, 0, [(0, 1, 50)]),
+                "丙丁": ranking.Postings(2, 0, [(0, 0, 60), (0, 1, 50)])}
+    assert [(p, i) for p, i, _ in ranking.rank(terms, postings, 4, 10, 1)] == [(0, 1), (0, 0)]
+
+
+def test_another_name_counts_no_more_than_the_name_typed():
+    rare = ranking.Postings(1, 0, [(0, 0, 50)])  # alone, it would rank first
+    common = ranking.Postings(8, 0, [(0, 1, 60)])
+    terms = [ranking.QueryTerm("甲乙", 0, 2), ranking.QueryTerm("丙丁", 0, 2, of="甲乙")]
+    assert ranking.rank(terms, {"甲乙": common, "丙丁": rare}, 2, 10, 1)[0][:2] == (0, 1)
+
+
+# -- speakers -----------------------------------------------------------------------------------
+
+def test_a_speaker_query_lands_on_the_speaker_line(engine, corpus):
+    assert first(engine, corpus, "毕精华") == ("rule-of-law", urls.SPEAKER)
+    assert first(engine, corpus, "民建 委员") == ("specialized-smes", urls.SPEAKER)
+    assert first(engine, corpus, "曾丽丽 副主席") == ("time-honored-brands", urls.SPEAKER)
+
+
+def test_the_speaker_line_is_each_fragment_s_first_item(files, corpus):
+    for p, proposal in enumerate(corpus.proposals):
+        fragment = json.loads(files[f"{ROOT}p/{p}.json"])
+        s = proposal.speaker
+        assert fragment["i"][0][:3] == [urls.SPEAKER, "发言人", ""]
+        assert fragment["i"][0][3].startswith(f"{s.name} · {s.body} · {s.role}")
+        assert [it[0] for it in fragment["i"][1:]] == [it.id for it in proposal.items()]
+
+
+def test_the_proposal_page_s_speaker_line_is_its_anchor(site_dir, corpus):
+    for proposal in corpus.proposals:
+        html = BeautifulSoup((site_dir / proposal.slug / "index.html").read_text("utf-8"),
+                             "html.parser")
+        line = html.find(id=urls.SPEAKER)
+        assert line.name == "p" and "cppcc-speaker" in line["class"], proposal.slug
+        assert line.select_one(".cppcc-speaker-name").get_text() == proposal.speaker.name
 
 
 # -- traditional characters and pinyin ----------------------------------------------------------
@@ -168,9 +229,39 @@ def test_pinyin_map_is_made_of_corpus_words(files):
 
 @pytest.mark.parametrize(("query", "rewritten"), [
     ("雙向轉診", "双向转诊"), ("laozihao", "老字号"), ("lao zi hao", "老字号"),
-    ("zhuanjingtexin 政策", "专精特新 政策"), ("2022", "2022")])
+    ("zhuanjingtexin 政策", "专精特新 政策"), ("2022", "2022"),
+    # pinyin as typed: tone marks, spaces, capitals, full-width letters, apostrophes
+    ("zhuānjīngtèxīn", "专精特新"), ("Zhuān Jīng Tè Xīn", "专精特新"), ("ZHUANJINGTEXIN", "专精特新"),
+    ("ｌａｏｚｉｈａｏ", "老字号"), ("chan'jiao rong'he", "产教融合"), ("laozihao xyzzy", "老字号 xyzzy"),
+    # initials of a word or phrase of three characters or more
+    ("zjtx", "专精特新"), ("ZJTX", "专精特新"), ("sxzz", "双向转诊"), ("lzh", "老字号"),
+    ("zjtx zhengce", "专精特新政策")])
 def test_queries_are_rewritten_to_the_corpus_words(engine, query, rewritten):
     assert engine.rewrite(query) == rewritten
+
+
+def test_tone_marks_and_umlauts_are_dropped_alike_from_text_and_queries():
+    assert text.normalize("Zhuān Jīng") == "zhuan jing" and text.normalize("lǜ") == "lv"
+    assert text.normalize("双向转诊ＡＢＣ") == "双向转诊abc"
+
+
+def test_initials_stand_for_words_of_three_characters_or_more_the_commonest_first():
+    table = maps.pinyin_map(Counter({"专精特新": 2, "专家团体": 5, "中心": 9}),
+                            Counter({"专精特心": 1}))
+    assert table["zjtx"] == ["专精特新", "专精特心"] and table["zjtt"] == ["专家团体"]
+    assert "zx" not in table  # 中心: two characters spell no initials
+    assert maps.pinyin_map(Counter({"安全": 1, "昂": 1}), Counter({"爱你哥": 3}))["ang"] == ["昂"]
+
+
+def test_a_phrase_is_two_to_four_words_in_a_row_with_no_particle():
+    assert list(maps.phrases(["产", "教", "融合"], 8)) == ["产教融合", "教融合"]
+    assert list(maps.phrases(["科普", "的", "服务", "体系"], 8)) == ["服务体系"]
+    assert "科技志愿服务档案" in maps.phrases(["科技", "志愿", "服务", "档案"], 8)
+    assert list(maps.phrases(["职业教育", "信息化", "标杆"], 8)) == ["职业教育信息化", "信息化标杆"]
+
+
+def test_initials_never_flood_an_unrelated_query(engine):
+    assert engine.rewrite("xyzzy") == "xyzzy" and engine.search("xyzzy") == []
 
 
 def test_traditional_and_pinyin_find_what_simplified_finds(engine):
@@ -183,6 +274,111 @@ def test_a_paraphrase_finds_its_item(engine, corpus):
 
 def test_an_unrelated_query_finds_nothing(engine):
     assert engine.search("火星探测") == [] and engine.search("xyzzy") == []
+
+
+# -- other names ---------------------------------------------------------------------------------
+
+def test_every_term_of_aliases_yaml_occurs_in_the_corpus(corpus):
+    texts = [text.normalize(t) for p in corpus.proposals
+             for t in (*meta_texts(p), *item_texts(p))]
+    missing = [term for term in aliases.shipped() if not any(term in t for t in texts)]
+    assert missing == []
+
+
+def test_aliases_yaml_refuses_what_is_no_mapping_of_names_in_one_line_a_problem():
+    bad = "职业教育: 职教\n科普: [科普, zhijiao, [a]]\n文旅: [职教]\n"
+    with pytest.raises(aliases.AliasError) as error:
+        aliases.parse(bad, "aliases.yaml")
+    assert str(error.value).splitlines() == [
+        "aliases.yaml:1: 职业教育: must be a list of the term's other names",
+        "aliases.yaml:2: 科普[0]: 科普 stands in another entry already: a name has one entry",
+        "aliases.yaml:2: 科普[1]: must be Chinese characters only, as the proposals write them",
+        "aliases.yaml:2: 科普[2]: must be a name (Chinese characters), not a list or a number"]
+
+
+def test_a_short_name_finds_the_full_one_and_says_so(engine, corpus):
+    plan = engine.plan("工商联")
+    assert "工商业联合会" in {t.term for t in plan.terms}  # what the result highlights
+    assert (plan.shown, plan.converted) == ("工商业联合会", True)
+    assert first(engine, corpus, "工商联") == ("time-honored-brands", urls.SPEAKER)
+    assert first(engine, corpus, "中国民主同盟") == ("vocational-education", urls.SPEAKER)
+
+
+def test_a_name_the_corpus_holds_finds_its_other_names_too_without_a_conversion(engine, files):
+    plan = engine.plan("职教")
+    assert {"职教", "职业教育"} <= {t.term for t in plan.terms} and not plan.converted
+    entry = engine.entry("t", "职业教育")
+    assert entry[3] == ["职教"] and engine.entry("t", "工商联")[:3] == [0, 0, ""]
+    found = {(p, i) for p, i, _ in engine.search("职教")}
+    assert len(found) > len({(p, i) for p, i, _ in engine.search("职教", literal=True)})
+
+
+def test_the_whole_query_is_read_with_a_name_written_out(engine, corpus):
+    assert "育体" in {t.term for t in engine.plan("现代职教体系").terms}  # 职业教育|体系
+    assert first(engine, corpus, "现代职教体系") == ("vocational-education", "overview")
+
+
+# -- one wrong character ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "shown", "slug", "item"), [
+    ("梅花路", "梅花鹿", "urban-culture", "overview"),  # a homophone for its last character
+    ("老子号", "老字号", "time-honored-brands", None),  # for its second: found through n/
+    ("知识产全", "知识产权", "time-honored-brands", "ip-protection"),
+    ("转精特新", "专精特新", "specialized-smes", None),  # its first
+    ("安精特新", "专精特新", "specialized-smes", None),  # four characters: no homophone needed
+    ("中国梅花鹿之香", "中国梅花鹿之乡", "urban-culture", "overview")])  # a quoted term
+def test_one_wrong_character_finds_the_term(engine, corpus, query, shown, slug, item):
+    plan = engine.plan(query)
+    assert (plan.shown, plan.converted) == (shown, True)
+    assert [t.term for t in plan.terms if t.fuzzy] == [shown]
+    found = first(engine, corpus, query)
+    assert found[0] == slug and (item is None or found[1] == item)
+
+
+@pytest.mark.parametrize("query", ["商彪", "安精", "梅花", "梅花鹿", "双向转诊"])
+def test_no_correction_for_a_term_of_one_or_two_characters_nor_for_a_right_one(engine, query):
+    plan = engine.plan(query)
+    assert not any(t.fuzzy for t in plan.terms) and not plan.converted
+
+
+def test_three_characters_need_a_homophone(engine):
+    assert not any(t.fuzzy for t in engine.plan("梅花朵").terms)  # duo is no lu
+    assert any(t.fuzzy for t in engine.plan("梅花录").terms)  # lu
+
+
+# -- questions ----------------------------------------------------------------------------------
+
+def test_a_question_ranks_like_its_words(engine):
+    plan = engine.plan("怎样提高科普基地的服务能力")
+    assert plan.length == len("提高科普基地服务能力")
+    assert not {"怎样", "地的", "的服"} & {t.term for t in plan.terms}
+    top = [(p, i) for p, i, _ in engine.search("怎样提高科普基地的服务能力")[:3]]
+    assert top == [(p, i) for p, i, _ in engine.search("提高科普基地 服务能力")[:3]]
+
+
+@pytest.mark.parametrize(("query", "length"), [
+    ("目的", 2),  # 的 would leave one character alone
+    ("的", 1), ("如何", 2),  # nothing but function words: they count
+    ("老字号的品牌", 5), ("关于老字号", 3), ("为什么要坚持开门立法", 7)])
+def test_function_words_count_for_nothing_unless_they_are_all_there_is(engine, query, length):
+    assert engine.plan(query).length == length
+
+
+# -- saying what was searched -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "shown"), [
+    ("雙向轉診", "双向转诊"), ("laozihao", "老字号"), ("Lǎo Zì Hào 商标", "老字号 商标"),
+    ("zjtx", "专精特新"), ("工商联", "工商业联合会"), ("梅花路", "梅花鹿")])
+def test_a_converted_query_says_what_it_was_searched_as(engine, query, shown):
+    plan = engine.plan(query)
+    assert (plan.shown, plan.converted) == (shown, True)
+    literal = engine.plan(query, literal=True)
+    assert (literal.shown, literal.converted) == (text.normalize(query), False)
+
+
+@pytest.mark.parametrize("query", ["双向转诊", "ＡＢＣ", "老字号 商标", "职教", "怎样推进产教融合"])
+def test_a_query_searched_as_typed_says_nothing(engine, query):
+    assert not engine.plan(query).converted
 
 
 # -- the evaluation set -------------------------------------------------------------------------
@@ -273,6 +469,75 @@ def test_keyboard_slash_arrows_enter_and_escape(page, base_url):
     page.wait_for_function("document.getElementById('__search').checked")
     page.keyboard.press("Enter")
     page.wait_for_url("**/rule-of-law/**#build-oversight-system")
+
+
+def converted_line(page) -> str | None:
+    line = page.locator(".cppcc-search-converted")
+    return line.inner_text() if line.is_visible() else None
+
+
+@pytest.mark.browser
+def test_a_short_name_finds_and_highlights_the_full_one(page, base_url):
+    open_search(page, base_url, "工商联")
+    first_link = page.locator(".md-search-result__link").first
+    assert first_link.get_attribute("href").startswith(base_url + "time-honored-brands/?h=")
+    assert "工商业联合会" in first_link.locator("mark").all_inner_texts()
+    assert converted_line(page) == "已按“工商业联合会”搜索 · 仍按“工商联”搜索"
+
+
+@pytest.mark.browser
+def test_initials_find_their_term(page, base_url):
+    open_search(page, base_url, "zjtx")
+    assert result_links(page)[0].startswith(base_url + "specialized-smes/")
+    assert "专精特新" in page.locator(".md-search-result__link").first.locator(
+        "mark").all_inner_texts()
+    assert converted_line(page) == "已按“专精特新”搜索 · 仍按“zjtx”搜索"
+
+
+@pytest.mark.browser
+def test_a_wrong_character_finds_the_term_and_says_so(page, base_url):
+    open_search(page, base_url, "梅花路")
+    assert result_links(page)[0].startswith(base_url + "urban-culture/")
+    assert result_links(page)[0].endswith("#overview")
+    assert "梅花鹿" in page.locator(".md-search-result__link").first.locator(
+        "mark").all_inner_texts()
+    assert converted_line(page) == "已按“梅花鹿”搜索 · 仍按“梅花路”搜索"
+
+
+@pytest.mark.browser
+def test_a_query_searched_as_typed_says_nothing_more(page, base_url):
+    open_search(page, base_url, "双向转诊")
+    assert converted_line(page) is None
+
+
+@pytest.mark.browser
+def test_the_literal_link_searches_the_query_as_typed(page, base_url):
+    open_search(page, base_url, "laozihao")
+    assert "/time-honored-brands/" in result_links(page)[0]
+    link = page.locator(".cppcc-search-literal")
+    assert "literal=1" in link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**literal=1**")
+    page.wait_for_selector(".md-search-result__meta:not(:text('正在初始化'))")
+    page.wait_for_function("document.querySelector('.md-search-result__list').children.length")
+    assert page.input_value(".md-search__input") == "laozihao"
+    assert page.inner_text(".md-search-result__meta") == "没有找到符合条件的结果"
+    assert converted_line(page) is None
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "mark"), [("毕精华", "毕精华"), ("民革 副主委", "副主委")])
+def test_a_speaker_lands_on_the_speaker_line_highlighted(page, base_url, query, mark):
+    open_search(page, base_url, query)
+    assert result_links(page)[0].startswith(base_url + "rule-of-law/?h=")
+    assert result_links(page)[0].endswith("#speaker")
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_url("**/rule-of-law/**#speaker")
+    page.wait_for_selector("#speaker.cppcc-target")
+    page.wait_for_selector("mark[data-md-highlight]")
+    assert mark in page.locator("#speaker mark").all_inner_texts()
+    shade = page.eval_on_selector("#speaker", "el => getComputedStyle(el).backgroundColor")
+    assert shade not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
 @pytest.mark.browser

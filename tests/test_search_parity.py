@@ -2,9 +2,10 @@
 
 The Python engine writes query -> hits vectors; Node runs engine.js (the page's engine, no DOM)
 over the same index files on disk (tests/search_parity.mjs) and every hit must agree: proposal,
-item and order exactly, the score to the last rounded place. Twice: on the seven real proposals,
-and on 1,000 generated ones whose common terms have truncated postings and whose tables have
-many shards. Every file of both indexes is validated against format.SCHEMAS."""
+item and order exactly, the score to the last rounded place, and the query as searched (`shown`,
+`converted`); each query twice, with its conversions and literal. Twice: on the seven real
+proposals, and on 1,000 generated ones whose common terms have truncated postings and whose tables
+have many shards. Every file of both indexes is validated against format.SCHEMAS."""
 
 from __future__ import annotations
 
@@ -35,7 +36,12 @@ TRUNCATED = 150  # MAX_POSTINGS of the generated index: many of its terms are cu
 ODD = ["双向转诊。", "“开门立法”!!", "老字号,商标?", "a", "2022", "abc123", "TCM", "ＡＢＣ",
        "laozihao", "lao zi hao", "zhuanjingtexin 政策", "shuangxiangzhuanzhen", "xyzzy",
        "雙向轉診", "專精特新", "職業教育", "法治 老字号 职业教育 科普 基层医疗 城市文化",
-       "职业教育" + "，" * 40 + "生源", "人", "的", "火星探测", " ", "《》", "服务", "加强"]
+       "职业教育" + "，" * 40 + "生源", "人", "的", "火星探测", " ", "《》", "服务", "加强",
+       # names, pinyin as typed, initials, wrong characters, questions, speakers
+       "中国国民党革命委员会", "工商联 副主席", "职教老师", "现代职教体系", "gongshanglian",
+       "Lǎo Zì Hào", "ｌａｏｚｉｈａｏ", "xi'an", "lǚyóu", "zjtx", "zjtx zhengce", "ZJTX", "zjtxxx",
+       "梅花路", "老子号", "转精特新", "中国梅花鹿之香", "专精特心企业", "的的的", "目的", "如何", "为什么要开门立法",
+       "怎样提高科普基地的服务能力？", "辽源有多少所职业院校", "民建 委员", "侯启超委员", "tcm 如何"]
 
 
 def queries(corpus) -> list[str]:
@@ -68,10 +74,13 @@ def node_hits(index: Path, vectors: list[dict], tmp: Path) -> list[dict]:
 
 def mismatches(want: list[dict], got: list[dict]) -> list[str]:
     """Every query whose hits differ, said in a line: where they first part."""
-    assert [v["q"] for v in got] == [v["q"] for v in want]
+    assert [(v["q"], v["literal"]) for v in got] == [(v["q"], v["literal"]) for v in want]
     out = []
     tolerance = 10 ** -ranking.DIGITS
     for w, g in zip(want, got):
+        if (w["shown"], w["converted"]) != (g["shown"], g["converted"]):
+            out.append(f"{w['q']!r}: searched as {w['shown']!r} in Python, {g['shown']!r} in Node")
+            continue
         if len(w["hits"]) != len(g["hits"]):
             out.append(f"{w['q']!r}: {len(w['hits'])} hits in Python, {len(g['hits'])} in Node")
             continue
@@ -86,8 +95,12 @@ class Index:
     def __init__(self, files: dict[str, bytes], corpus, folder: Path):
         self.files, self.folder = files, on_disk(files, folder)
         engine = Engine(files)
-        self.vectors = [{"q": q, "hits": [list(h) for h in engine.search(q)]}
-                        for q in queries(corpus)]
+        self.vectors = []
+        for q in queries(corpus):
+            for literal in (False, True):
+                plan, hits, _ = engine.find(q, literal)
+                self.vectors.append({"q": q, "literal": literal, "hits": [list(h) for h in hits],
+                                     "shown": plan.shown, "converted": plan.converted})
         self.manifest = json.loads(files[ROOT + "manifest.json"])
 
 
@@ -114,12 +127,12 @@ def index(request) -> Index:
 
 def test_the_generated_index_truncates_postings_and_has_many_shards(generated):
     assert generated.manifest["proposals"] == 1000
-    assert min(generated.manifest["shards"].values()) >= 8
+    assert min(generated.manifest["shards"][k] for k in ("t", "u", "py")) >= 8
     assert generated.manifest["shards"]["t"] >= 64
     cut = 0
     for name, content in generated.files.items():
         if name.startswith(ROOT + "t/"):
-            for df_items, _, postings in json.loads(content).values():
+            for df_items, _, postings, *_ in json.loads(content).values():
                 kept = sum(1 for _, i, _ in ranking.Postings.from_json([0, 0, postings]).triples
                            if i != format.META)
                 assert kept <= TRUNCATED
@@ -142,7 +155,10 @@ def test_every_file_of_the_index_is_of_the_format(index):
 @pytest.mark.parametrize(("path", "data"), [
     ("t/0.json", {"服务": [3, 0]}), ("t/0.json", {"服务": [3, 0, "AB*"]}),
     ("t/0.json", {"服务": [-1, 0, "AB"]}), ("u/1.json", {"服务": [1, 0, "B"]}),
+    ("t/0.json", {"职教": [3, 0, "AB", []]}), ("t/0.json", {"职教": [3, 0, "AB", ["a"], 1]}),
     ("py/0.json", {"Fuwu": ["服务"]}), ("py/0.json", {"fuwu": []}),
+    ("n/0.json", {"特新": ["专"]}), ("n/0.json", {"特新": []}), ("c/0.json", {"重": "Zhong"}),
+    ("c/0.json", {"重": ["zhong"]}), ("c/0.json", {"ab": "zhong"}),
     ("t2s.json", {"專": "专业"}), ("p/3.json", {"u": "a/", "t": "题", "s": "某", "i": [["x"]]}),
     ("manifest.json", {"version": 1})])
 def test_the_schemas_reject_what_the_format_is_not(path, data):
@@ -164,7 +180,8 @@ def test_engine_js_ranks_every_query_as_engine_py(index, tmp_path):
     ("format.hashMultiplier", 37), ("format.hashPrefix", 1), ("format.maxWord", 4),
     ("format.maxPinyinKey", 5), ("format.meta", 0), ("format.cjk", "\u4e00-\u7fff"),
     ("format.latin", "a-z"), ("format.digits", "BA" + format.DIGITS[2:]),
-    ("ranking.digits", 3)])
+    ("format.marks", "\u0301"), ("ranking.digits", 3), ("ranking.metaWeight", 0.7),
+    ("query.functionWords", ["的"]), ("query.maxAlias", 8), ("query.separators", " ")])
 def test_engine_js_reads_each_constant_from_the_manifest(real, tmp_path, key, value):
     """A constant changed in the manifest changes what Node finds: engine.js spells none."""
     index = tmp_path / "index"
@@ -181,5 +198,5 @@ def test_no_script_spells_a_constant_of_the_format():
     for name, script in assets().items():
         source = script.decode()
         for spelt in (format.DIGITS, "\\u4e00", "\u4e00", "a-z0-9", "imul(h, 31)", "META = -1",
-                       "MAX_WORD = 8"):
+                       "MAX_WORD = 8", "\\u0300", "\u0300", "怎样", "maxWord = 8"):
             assert spelt not in source, (name, spelt)

@@ -133,3 +133,7 @@ class Segmenter:
 
     def cut(self, text: str) -> Cut:
         return self.cuts.get(text, lambda: self._cut(text))
+
+    def tokens(self, text: str) -> list[str]:
+        """jieba's cut of a normalised text, word after word (kept nowhere: a cut keeps counts)."""
+        return self.dictionary.tokenizer.lcut(text, HMM=False)

@@ -7,35 +7,49 @@ Every file lies under `ROOT` and is JSON (UTF-8, no spaces, sorted keys); `SCHEM
 as JSON Schema, and the tests validate every file of a built index with it::
 
     manifest.json   {"version": int, "items": int, "proposals": int,
-                     "shards": {"t": int, "u": int, "py": int},   (each a power of two)
+                     "shards": {"t", "u", "py", "n", "c": int},    (each a power of two)
                      "ranking": {"metaWeight", "minCoverage", "partialCoverage": float,
                                  "scale": int, "digits": int},
+                     "query": {"functionWords": [str],             (count for nothing in a query)
+                               "separators": str,     (may join the Latin runs of one pinyin word)
+                               "maxAlias": int},                   (the longest name looked up)
                      "suggest": [str],                             (topics an empty result offers)
                      "format": client()}
-    t/<k>.json      {term: [df_items, df_meta, postings]}  terms of 2+ characters, Latin words
+    t/<k>.json      {term: [df_items, df_meta, postings]}  terms of 2+ characters, Latin words;
+                    {term: [df_items, df_meta, postings, [form]]}  a term with other names
+                    (aliases.yaml): the forms the corpus holds, its own name first
     u/<k>.json      the same for one-character (CJK) terms
-    py/<k>.json     {toneless pinyin: [term]}               a query's Latin letters -> corpus words
+    py/<k>.json     {pinyin: [term]}   toneless pinyin of corpus words, or the initials of one of
+                                       3+ characters (zjtx), -> the commonest word so spelt
+    n/<k>.json      {rest: [head]}     terms of 3+ characters by all but their first two
+                                       characters: 专精特新 is under 特新 as 专精
+    c/<k>.json      {character: "readings"}   toneless pinyin of the characters of GB 2312 and of
+                                              the corpus, readings joined by a space (重: chong zhong)
     t2s.json        {traditional character: simplified}     the corpus's characters only
     p/<n>.json      {"u": URL of proposal n (from the site root), "t": title, "s": speaker,
-                     "i": [[id, label, head, body], ...]}   its items in reading order
+                     "i": [[id, label, head, body], ...]}   the speaker line, then its items in
+                                                            reading order
 
-A term (a pinyin key alike) is in shard `hash(term) % shards[kind]`, where the hash is
-`HASH_MULTIPLIER`-polynomial over the code points of its first `HASH_PREFIX` characters, modulo
-2**32 (a word shares the shard of its first two characters). `df_items` counts the items holding
+A term (a pinyin key, a rest, a character alike) is in shard `hash(term) % shards[kind]`, where
+the hash is `HASH_MULTIPLIER`-polynomial over the code points of its first `HASH_PREFIX`
+characters, modulo 2**32 (a word shares the shard of its first two characters). `df_items` counts the items holding
 the term and `df_meta` the proposals whose meta (title, topic, speaker) holds it, however many
 postings are kept (a common term keeps every meta posting and only the items of highest impact,
 indexing.MAX_POSTINGS); an impact is the BM25F weight times the ranking's `scale`; postings is
 a `varint` string of triples (proposal minus the previous triple's proposal, item + 1, impact),
 proposals ascending, an item `META` (written 0) for a proposal's meta. Items are numbered from 0
-in the order of `p/<n>.json`'s "i"; proposals in reading order.
+in the order of `p/<n>.json`'s "i"; proposals in reading order. An alias the corpus does not
+hold has no postings: `[0, 0, "", [form]]`.
 
 A varint number is written in groups of `GROUP_BITS` bits, most significant first, a character of
 `DIGITS` each (its place is the group's value); every group but the last has 2**GROUP_BITS added.
 
-Text is normalised (NFKC, lower case) and cut into runs of the `CJK` ranges and of `LATIN`; a
-query's CJK run looks up its substrings of 2 to `MAX_WORD` characters; a query's Latin letters
-are read as pinyin of keys of up to `MAX_PINYIN_KEY` letters. Scores are rounded to `digits`
-places of the manifest's ranking (see ranking.py for the function).
+Text is normalised (NFKC, lower case; then, for text that is not ASCII, canonical decomposition,
+u + U+0308 written v, the `MARKS` dropped, and canonical composition again) and cut into runs of
+the `CJK` ranges and of `LATIN`; a query's CJK run looks up its substrings of 2 to `MAX_WORD`
+characters (to `maxAlias` for names); a query's Latin letters are read as pinyin of keys of up to
+`MAX_PINYIN_KEY` letters. Scores are rounded to `digits` places of the manifest's ranking (see
+ranking.py for the function).
 """
 
 from __future__ import annotations
@@ -43,9 +57,10 @@ from __future__ import annotations
 from .. import urls
 
 ROOT = urls.SEARCH_INDEX  # under the site root; search.js finds the manifest here
-VERSION = 1
+VERSION = 2  # 2: the speaker line an item, aliases, initials, neighbours, readings
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # regex class ranges
 LATIN = "a-z0-9"
+MARKS = "\u0300-\u036f"  # the combining diacritical marks: pinyin's tone marks among them
 MAX_WORD = 8
 MAX_PINYIN_KEY = 6 * MAX_WORD
 DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # base64url's
@@ -53,23 +68,25 @@ GROUP_BITS = 5
 HASH_MULTIPLIER = 31
 HASH_PREFIX = 2
 META = -1  # the item of a proposal-level (meta) posting
-KINDS = ("t", "u", "py")  # shard folders
+KINDS = ("t", "u", "py", "n", "c")  # shard folders
 
 assert len(DIGITS) == 2 << GROUP_BITS
 
 
 def client() -> dict:
     """The constants engine.js reads from the manifest instead of spelling them."""
-    return {"cjk": CJK, "latin": LATIN, "maxWord": MAX_WORD, "maxPinyinKey": MAX_PINYIN_KEY,
-            "digits": DIGITS, "groupBits": GROUP_BITS, "hashMultiplier": HASH_MULTIPLIER,
+    return {"cjk": CJK, "latin": LATIN, "marks": MARKS, "maxWord": MAX_WORD,
+            "maxPinyinKey": MAX_PINYIN_KEY, "digits": DIGITS, "groupBits": GROUP_BITS, "hashMultiplier": HASH_MULTIPLIER,
             "hashPrefix": HASH_PREFIX, "meta": META}
 
 
 _COUNT = {"type": "integer", "minimum": 0}
 _TEXT = {"type": "string"}
+_WORDS = {"type": "array", "items": _TEXT, "minItems": 1}
 _ENTRY = {"type": "array", "prefixItems": [_COUNT, _COUNT, {"type": "string",
                                                             "pattern": "^[A-Za-z0-9_-]*$"}],
           "minItems": 3, "maxItems": 3}
+_TERM = {**_ENTRY, "prefixItems": [*_ENTRY["prefixItems"], _WORDS], "maxItems": 4}
 
 
 def _object(properties: dict, **more) -> dict:
@@ -77,7 +94,7 @@ def _object(properties: dict, **more) -> dict:
             "additionalProperties": False, **more}
 
 
-_CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN},
+_CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN}, "marks": {"const": MARKS},
                    "maxWord": {"const": MAX_WORD}, "maxPinyinKey": {"const": MAX_PINYIN_KEY},
                    "digits": {"const": DIGITS}, "groupBits": {"const": GROUP_BITS},
                    "hashMultiplier": {"const": HASH_MULTIPLIER},
@@ -89,14 +106,21 @@ SCHEMAS = {
         "shards": _object({k: {"enum": [1 << n for n in range(31)]} for k in KINDS}),
         "ranking": _object({"metaWeight": _NUMBER, "minCoverage": _NUMBER,
                             "partialCoverage": _NUMBER, "scale": _COUNT, "digits": _COUNT}),
+        "query": _object({"functionWords": {"type": "array", "items": _TEXT},
+                          "separators": _TEXT, "maxAlias": _COUNT}),
         "suggest": {"type": "array", "items": _TEXT},
         "format": _CLIENT}),
-    "t/": {"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": _ENTRY},
+    "t/": {"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": _TERM},
     "u/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},
            "additionalProperties": _ENTRY},
     "py/": {"type": "object", "propertyNames": {"pattern": "^[a-z]{2,}$"},
             "additionalProperties": {"type": "array", "items": _TEXT, "minItems": 1,
                                      "maxItems": 1}},
+    "n/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]+$"},
+           "additionalProperties": {**_WORDS, "items": {"type": "string",
+                                                        "pattern": f"^[{CJK}]{{2}}$"}}},
+    "c/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},
+           "additionalProperties": {"type": "string", "pattern": "^[a-z]+( [a-z]+)*$"}},
     "t2s.json": {"type": "object", "propertyNames": {"minLength": 1, "maxLength": 1},
                  "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 1}},
     "p/": _object({"u": _TEXT, "t": _TEXT, "s": _TEXT,

@@ -1,8 +1,10 @@
 """Build the search index from the model: {path relative to the site: bytes}. No MkDocs here.
 
 The files it writes under `ROOT`, and what each entry holds, are format.py's (written down
-there once): a manifest, term, unigram and pinyin shards, a traditional -> simplified map and one
-fragment a proposal, each fetched only when a query needs it.
+there once): a manifest, term, unigram and pinyin shards, the neighbours of terms and the readings
+of characters (for a wrong character), a traditional -> simplified map and one fragment a
+proposal, each fetched only when a query needs it. The names of aliases.yaml are terms wherever
+the text holds them, and each name's entry lists the others the corpus holds.
 
 Postings of a term are cut to the MAX_POSTINGS items of highest impact (their document frequency
 is kept), so that a shard stays small however large the corpus grows.
@@ -21,13 +23,14 @@ from ..linking import Links
 from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
 from ..segmenting import Cut, meta_texts
-from . import format, maps, ranking, text, varint
-from .format import ROOT
+from . import aliases, format, maps, ranking, text, varint
+from .format import MAX_WORD, ROOT
 
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
 IMPACT = operator.itemgetter(2)
 SUGGESTIONS = 6
+SPEAKER_LABEL = "发言人"
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,19 @@ class Item:
 
 
 def items_of(proposal: Proposal) -> list[Item]:
-    """Every citable item of a proposal, in reading order, with its label as the page shows it."""
+    """What a result of a proposal links to, in reading order: its speaker line (name, body,
+    role, and the party where the body does not name it), then every citable item, with its
+    label as the page shows it."""
     labels = proposal.labels()
-    return [Item(item.id, labels[item.id], *item.parts) for item in proposal.items()]
+    return [Item(urls.SPEAKER, SPEAKER_LABEL, "", " · ".join(speaker_texts(proposal))),
+            *(Item(item.id, labels[item.id], *item.parts) for item in proposal.items())]
+
+
+def speaker_texts(proposal: Proposal) -> list[str]:
+    """The texts of the speaker line as search holds them: name, body, role, and the party
+    where the body does not name it."""
+    s = proposal.speaker
+    return [s.name, s.body, s.role, *([s.party] if s.party and s.party not in s.body else [])]
 
 
 def _json(data) -> bytes:
@@ -55,25 +68,34 @@ def _shard_count(size: int) -> int:
     return n
 
 
-def field_terms(texts: list[str], cuts: list[Cut]) -> Counter:
-    """The terms of a field: bigrams, jieba words of 3+ characters and Latin words."""
+def field_terms(texts: list[str], cuts: list[Cut],
+                names: dict[str, list[str]] | None = None) -> Counter:
+    """The terms of a field: bigrams, jieba words of 3+ characters, Latin words, and the names
+    of 3+ characters that it holds (`names`: by their first two characters)."""
     terms: Counter = Counter()
-    for t in texts:
-        normal = text.normalize(t)
+    normals = [text.normalize(t) for t in texts]
+    for normal in normals:
         for run in text.CJK_RUN.findall(normal):
             terms.update(map(operator.add, run, run[1:]))
         terms.update(text.LATIN_RUN.findall(normal))
     for cut in cuts:
         terms.update(cut.long_words)
+    for head in (names or {}).keys() & terms.keys():  # a name's first two characters: a bigram
+        for name in names[head]:
+            found = sum(n.count(name) for n in normals)
+            if found > terms[name]:  # (jieba may have cut it as a word already)
+                terms[name] = found
     return terms
 
 
-def field_unigrams(texts: list[str], cuts: list[Cut]) -> Counter:
+def field_unigrams(texts: list[str], cuts: list[Cut],
+                   names: dict[str, list[str]] | None = None) -> Counter:
     """The single CJK characters of a field."""
     return Counter("".join(c for t in texts for c in text.CJK_RUN.findall(text.normalize(t))))
 
 
 TABLES = {"t": field_terms, "u": field_unigrams}  # shard folder -> what its terms are
+PHRASES = "phrases"  # the job that finds the phrases whose initials a query may type
 
 
 def _dump(term: str, entry: list[int | str]) -> bytes:
@@ -122,12 +144,18 @@ class IndexBuilder:
     def __init__(self, links: Links):
         self.links = links
         self.segmenter = links.segmenter
+        self.aliases = aliases.shipped()
+        self.names: dict[str, list[str]] = {}  # names of 3+ characters, by their first two
+        for name in sorted(aliases.names(self.aliases)):
+            if len(name) >= 3:
+                self.names.setdefault(name[:2], []).append(name)
         proposals = links.corpus.proposals
         self.docs: list[tuple[tuple[int, int], dict[str, list[str]]]] = []
         for p, proposal in enumerate(proposals):
             self.docs.append(((p, ranking.META), {"meta": meta_texts(proposal)}))
+            self.docs.append(((p, 0), {"body": speaker_texts(proposal)}))  # (meta's texts)
             self.docs += [((p, i), {f: [t] for f, t in (("head", it.head), ("body", it.body)) if t})
-                          for i, it in enumerate(items_of(proposal))]
+                          for i, it in enumerate(items_of(proposal)[1:], 1)]
         self.lengths = [{f: len(text.normalize(" ".join(ts))) for f, ts in fields.items()}
                         for _, fields in self.docs]
         self.avg = {}
@@ -141,6 +169,22 @@ class IndexBuilder:
             for texts in fields.values():
                 yield from texts
 
+    def _job(self, job: tuple[str, int, int]):
+        return self._phrases() if job[0] == PHRASES else self._table(job)
+
+    def _phrases(self) -> Counter:
+        """Every phrase of the corpus (`maps.phrases`), with its count: each distinct clause is
+        cut again, the cuts of whole texts keeping no order."""
+        clauses: Counter = Counter()
+        for t in self._texts():
+            clauses.update(text.CJK_RUN.findall(text.normalize(t)))
+        found: Counter = Counter()
+        words = self.segmenter.tokens
+        for clause, n in clauses.items():
+            for phrase in maps.phrases(words(clause), MAX_WORD):
+                found[phrase] += n
+        return found
+
     def _table(self, job: tuple[str, int, int]) -> tuple[dict[str, bytes], dict[str, int]]:
         """The dumped entries of one table's terms whose hash is `bucket` modulo `buckets`, and
         the document frequencies of those of one or two CJK characters."""
@@ -149,7 +193,8 @@ class IndexBuilder:
         postings: defaultdict[str, list] = defaultdict(list)
         metas: Counter = Counter()  # term -> proposals whose meta has it
         for ((p, i), fields), lengths in zip(self.docs, self.lengths):
-            counted = [(f, count(ts, [cut(t) for t in ts])) for f, ts in fields.items()]
+            counted = [(f, count(ts, [cut(t) for t in ts], self.names))
+                       for f, ts in fields.items()]
             if len(counted) == 1:  # most documents have one field: no merging
                 (f, counter), = counted
                 tfs = ((term, ((f, n),)) for term, n in counter.items() if mine[term])
@@ -182,7 +227,7 @@ class IndexBuilder:
             shards[text.shard_of(term, count)].append(entries[term])
         return {f"{ROOT}{prefix}/{k}.json": b"{" + b",".join(s) + b"}" for k, s in enumerate(shards)}
 
-    def _pinyin(self, short: dict[str, int]) -> tuple[int, dict[str, bytes]]:
+    def _pinyin(self, short: dict[str, int], phrases: Counter) -> dict[str, list[str]]:
         """`short`: the document frequency of every CJK term of one or two characters."""
         # Pieces a pinyin query is read as: words, bigrams, then single characters.
         words: Counter = Counter()
@@ -194,12 +239,32 @@ class IndexBuilder:
         for proposal in self.links.corpus.proposals:
             s = proposal.speaker
             words.update(text.normalize(w) for w in (proposal.topic, s.name, s.body, s.party) if w)
-        table = maps.pinyin_map(words)
-        count = _shard_count(sum(len(k) + len(_json(v)) + 2 for k, v in table.items()))
+        for name in aliases.names(self.aliases):  # 工商联, which the corpus calls otherwise
+            words[name] = words[name] or 1
+        return {key: found[:1] for key, found in maps.pinyin_map(words, phrases).items()}
+
+    def _aliases(self, entries: dict[str, bytes]) -> dict[str, bytes]:
+        """The entries of aliases.yaml's names, each with the other names the corpus holds (a
+        name it does not hold, without postings), from the dumped entries of the terms."""
+        out = {}
+        for group in self.aliases.items():
+            held = [name for name in (group[0], *group[1]) if name in entries]
+            for name in (group[0], *group[1]):
+                others = [n for n in held if n != name]
+                if others:
+                    entry = json.loads(b"{" + entries[name] + b"}")[name] if name in held \
+                        else [0, 0, ""]
+                    out[name] = _dump(name, [*entry, others])
+        return out
+
+    @staticmethod
+    def _map_shards(kind: str, table: dict) -> dict[str, bytes]:
+        """Shard files of a map (pinyin, neighbours, readings), by the hash of its keys."""
+        count = _shard_count(sum(len(_json(k)) + len(_json(v)) + 2 for k, v in table.items()))
         shards: list[dict] = [{} for _ in range(count)]
-        for key, found in table.items():
-            shards[text.shard_of(key, count)][key] = found[:1]
-        return count, {f"{ROOT}py/{k}.json": _json(s) for k, s in enumerate(shards)}
+        for key, value in table.items():
+            shards[text.shard_of(key, count)][key] = value
+        return {f"{ROOT}{kind}/{k}.json": _json(s) for k, s in enumerate(shards)}
 
     def _fragments(self) -> dict[str, bytes]:
         out = {}
@@ -218,21 +283,26 @@ class IndexBuilder:
         # A job a core: each table, split into buckets by the terms' hash if there are cores
         # to spare (a power of two of them, so that a bucket's terms fall in whole shards)
         buckets = 1 << max(cores() // len(TABLES), 1).bit_length() - 1
-        jobs = [(table, b, buckets) for table in TABLES for b in range(buckets)]
+        jobs = [(PHRASES, 0, 1)] + [(table, b, buckets) for table in TABLES for b in range(buckets)]
         parallel = len(self.docs) >= MANY if parallel is None else parallel
-        parts = fork_map(self._table, jobs, parallel=parallel)
-        files, short = {}, {}
+        phrases, *parts = fork_map(self._job, jobs, parallel=parallel)
+        jobs = jobs[1:]
+        files, short, terms = {}, {}, []
         for table in TABLES:
             done = [part for job, part in zip(jobs, parts) if job[0] == table]
-            files.update(self._shards({k: v for entries, _ in done for k, v in entries.items()},
-                                      table))
+            entries = {k: v for found, _ in done for k, v in found.items()}
+            if table == "t":
+                terms = [t for t in entries if len(t) <= MAX_WORD]
+                entries.update(self._aliases(entries))
+            files.update(self._shards(entries, table))
             short.update(kv for _, found in done for kv in found.items())
-        py_count, py_files = self._pinyin(short)
-        files.update(py_files)
-        files.update(self._fragments())
         chars: set[str] = set()
         for t in self._texts():
             chars.update(text.normalize(t))
+        files.update(self._map_shards("py", self._pinyin(short, phrases)))
+        files.update(self._map_shards("n", maps.neighbours_map(terms)))
+        files.update(self._map_shards("c", maps.readings_map(chars)))
+        files.update(self._fragments())
         files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(chars))
         manifest = {
             "version": format.VERSION,
@@ -243,10 +313,11 @@ class IndexBuilder:
             "ranking": {"metaWeight": ranking.META_WEIGHT, "minCoverage": ranking.MIN_COVERAGE,
                         "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE,
                         "digits": ranking.DIGITS},
+            "query": {"functionWords": list(text.FUNCTION_WORDS), "separators": text.SEPARATORS,
+                      "maxAlias": max(map(len, aliases.names(self.aliases)), default=0)},
             "suggest": _suggestions(corpus.proposals),
             "format": format.client(),
         }
-        assert manifest["shards"]["py"] == py_count
         files[f"{ROOT}manifest.json"] = _json(manifest)
         return dict(sorted(files.items()))
 

@@ -14,15 +14,26 @@ For a term t and an item d the build stores the saturated, length-normalised ter
 A query is a set of terms, each covering a span of the normalised query. The score of item d of
 proposal p is::
 
-    score(d) = coverage(d) * ( sum over t of idf(t) * impact(t, d)
-                               + META_WEIGHT * sum over t of idf_meta(t) * impact_meta(t, p) )
+    score(d) = own(d) * (1 + whole(d)) / 2
+               * ( sum over t of idf(t) * impact(t, d)
+                   + META_WEIGHT * sum over t of idf_meta(t) * impact_meta(t, p) )
     idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))    over items (idf_meta: over proposals)
 
-where coverage(d) is the share of the query's characters covered by terms d (or p's meta) holds.
+where coverage(d) is the share of the query's characters covered by terms d (or p's meta) holds
+(a query's function words are no characters of it: engine.py drops them); own(d) the same share
+with a character only p's meta covers counting META_WEIGHT; whole(d) the share of the query that
+d holds in one piece: the most characters in a row that d's terms join (a term joins the
+characters it spans), so that an item holding the query's words side by side ranks above one
+holding them apart. A term that renames a name of the query (`of`, aliases.yaml) counts with the
+idf of that name where that is lower: another name is worth no more than the one typed.
 Items covering less than MIN_COVERAGE are no results; when no item reaches it, items covering at
 least PARTIAL_COVERAGE are shown as partial matches (a paraphrase shares only some words). A proposal matched only through its meta
-is represented by its first item. Ties are broken by reading order: proposal, then item; scores
-are rounded to DIGITS places first, so that this file and engine.js agree to the last place.
+is represented by its first item (the speaker line). A term may be a correction of a wrong
+character (`fuzzy`): it covers the span it corrects, but an item that reaches the coverage only
+through corrections ranks below every item that reaches it with the query's own terms. A `weak`
+term (a character no longer term covers) adds to the score and covers nothing. Ties are
+broken by reading order: proposal, then item; scores are rounded to DIGITS places first, so that
+this file and engine.js agree to the last place.
 """
 
 from __future__ import annotations
@@ -59,6 +70,9 @@ class QueryTerm:
     term: str
     start: int
     end: int
+    fuzzy: bool = False  # a wrong character's correction: ranked below exact matches
+    weak: bool = False  # counts for the score alone, covers nothing (a character left alone)
+    of: str = ""  # the name as typed, where this term renames it: counts no more than it
 
 
 @dataclass
@@ -83,6 +97,17 @@ class Postings:
 class _Acc:
     score: float = 0.0
     covered: set[int] = field(default_factory=set)
+    exact: set[int] = field(default_factory=set)  # covered by terms that are no correction
+    joined: set[int] = field(default_factory=set)  # k: one matched term holds k and k + 1
+
+
+def _longest(joined: set[int]) -> int:
+    """The most characters in a row that matched terms join (k and k + 1 in one term)."""
+    best = run = 0
+    for k in sorted(joined):
+        run = run + 1 if k - 1 in joined else 1
+        best = max(best, run)
+    return best + 1
 
 
 def rank(terms: list[QueryTerm], postings: dict[str, Postings], length: int,
@@ -91,22 +116,34 @@ def rank(terms: list[QueryTerm], postings: dict[str, Postings], length: int,
     """(proposal, item, score) of every result, best first; `length` counts the query's chars."""
     items: dict[tuple[int, int], _Acc] = {}
     metas: dict[int, _Acc] = {}
-    for qt in sorted(terms, key=lambda t: (t.start, t.end, t.term)):
+    for qt in sorted(terms, key=lambda t: (t.start, t.end, t.term, t.fuzzy, t.weak, t.of)):
         found = postings.get(qt.term)
         if not found:
             continue
         w_item, w_meta = idf(found.df_items, n_items), idf(found.df_meta, n_proposals)
-        span = range(qt.start, qt.end)
+        typed = postings.get(qt.of)
+        if typed:
+            w_item = min(w_item, idf(typed.df_items, n_items))
+            w_meta = min(w_meta, idf(typed.df_meta, n_proposals))
+        span = range(0) if qt.weak else range(qt.start, qt.end)
         for p, i, w in found.triples:
             acc = metas.setdefault(p, _Acc()) if i == META else items.setdefault((p, i), _Acc())
             acc.score += (w_meta * META_WEIGHT if i == META else w_item) * w / SCALE
             acc.covered.update(span)
+            acc.joined.update(span[:-1])
+            if not qt.fuzzy:
+                acc.exact.update(span)
     for p in metas:
         items.setdefault((p, 0), _Acc())
     out = []
+    n = max(length, 1)
     for (p, i), acc in items.items():
         meta = metas.get(p, _Acc())
-        coverage = len(acc.covered | meta.covered) / max(length, 1)
+        coverage = len(acc.covered | meta.covered) / n
         if coverage >= min_coverage:
-            out.append((p, i, round((acc.score + meta.score) * coverage, DIGITS)))
-    return sorted(out, key=lambda r: (-r[2], r[0], r[1]))
+            corrected = len(acc.exact | meta.exact) / n < min_coverage
+            own = (len(acc.covered) + META_WEIGHT * len(meta.covered - acc.covered)) / n
+            whole = _longest(acc.joined) / n if acc.covered else 0.0
+            score = (acc.score + meta.score) * own * (1 + whole) / 2
+            out.append((corrected, p, i, round(score, DIGITS)))
+    return [(p, i, score) for _, p, i, score in sorted(out, key=lambda r: (r[0], -r[3], r[1], r[2]))]

@@ -10,7 +10,9 @@
  * The engine is engine.js (loaded before this file): it follows scripts/cppcc/search/engine.py
  * step for step and takes the index format's constants from the manifest. This file fetches
  * the index's files, each when a query first needs it, and draws. Text from the index is put
- * into the page with textContent only.
+ * into the page with textContent only. A query the engine converted (traditional characters,
+ * pinyin, another name, a wrong character) gets one line saying what was searched, with a link
+ * to the query searched as typed (`?q=…&literal=1`).
  */
 (() => {
   "use strict";
@@ -27,6 +29,9 @@
   const dialog = input.closest("[role=dialog]");
   if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索建议");
   const list = result.querySelector(".md-search-result__list");
+  const searched = el("p", "cppcc-search-converted");  // what a converted query was searched as
+  searched.hidden = true;
+  meta.after(searched);
 
   const PAGE_GROUPS = 5;  // groups drawn at a time: each costs one fetch of p/<n>.json
   const SHOWN_ITEMS = 3;   // items of a group shown before "more"
@@ -230,6 +235,23 @@
     button.focus();
   });
 
+  function literalLink(query) {
+    const url = new URL(location.href);
+    url.search = "";
+    url.hash = "";
+    url.searchParams.set("q", query);
+    url.searchParams.set("literal", "1");
+    const a = el("a", "cppcc-search-literal", `仍按“${query}”搜索`);
+    a.href = url.href;
+    return a;
+  }
+
+  function sayConverted(query, p) {
+    searched.hidden = !p.converted;
+    searched.replaceChildren();
+    if (p.converted) searched.append(`已按“${p.shown.trim()}”搜索 · `, literalLink(query.trim()));
+  }
+
   async function run() {
     const ticket = ++latest;
     if (pager) pager.disconnect();
@@ -237,11 +259,12 @@
     const query = input.value;
     if (!query.trim()) {
       list.replaceChildren();
+      searched.hidden = true;
       meta.textContent = translate("search.result.placeholder");
       return;
     }
     const manifest = await load("manifest.json");
-    const { plan: p, hits, partial } = await search(query);
+    const { plan: p, hits, partial } = await search(query, { literal: query === literal });
     if (ticket !== latest) return;
     const groups = new Map();
     for (const hit of hits) (groups.get(hit[0]) || groups.set(hit[0], []).get(hit[0])).push(hit);
@@ -261,6 +284,7 @@
       : hits.length === 1 ? translate("search.result.one")
       : translate("search.result.other", hits.length);
     if (partial && hits.length) meta.textContent = `没有完全匹配的结果,以下 ${hits.length} 条部分匹配`;
+    sayConverted(query, p);
     list.replaceChildren(...first);
     if (scrolled) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
     if (!hits.length) list.replaceChildren(await renderEmpty(query, p.query, manifest));
@@ -280,7 +304,10 @@
   input.addEventListener("input", schedule);
   input.addEventListener("focus", () => { load("manifest.json"); load("t2s.json"); }, { once: true });
   if (input.form) input.form.addEventListener("reset", () => setTimeout(schedule));
-  const q = new URLSearchParams(location.search).get("q");
+  const params = new URLSearchParams(location.search);
+  const q = params.get("q");
+  // `literal=1`: the query of the URL is searched as typed, until the reader changes it
+  const literal = params.get("literal") === "1" ? q : null;
   if (q && !input.value) input.value = q;
   if (input.value) schedule();
 

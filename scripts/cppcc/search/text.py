@@ -1,6 +1,7 @@
 """The one segmentation story, shared word for word by the index (here) and the browser (engine.js).
 
-Text is normalised (NFKC, lower case), then cut into runs: runs of CJK characters and runs of
+Text is normalised (NFKC, lower case, Latin letters without their marks: pinyin copied with its
+tone marks reads as toneless pinyin, ü as v), then cut into runs: runs of CJK characters and runs of
 Latin letters and digits; everything else separates. The terms of a CJK run are its character
 bigrams (its characters are unigrams, kept apart) plus, at build time, jieba's `cut_for_search`
 words of three or more characters (see `segmenting`). A Latin run is one term.
@@ -19,15 +20,32 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from .format import CJK, HASH_MULTIPLIER, HASH_PREFIX, LATIN, MAX_WORD
+from .format import CJK, HASH_MULTIPLIER, HASH_PREFIX, LATIN, MARKS, MAX_WORD
 
 RUN = re.compile(f"[{CJK}]+|[{LATIN}]+")
 CJK_RUN = re.compile(f"[{CJK}]+")
 LATIN_RUN = re.compile(f"[{LATIN}]+")
+_MARK = re.compile(f"[{MARKS}]")
+
+SEPARATORS = " \t\n'’"  # may stand between the syllables of one pinyin word (xi'an, lao zi hao)
+
+# Words that ask rather than say: a question's frame (如何, 有多少) and the particles around its
+# words. A query's occurrence of one counts for nothing (see engine.py), so that a question
+# ranks like its words. The manifest carries the list (`query.functionWords`).
+FUNCTION_WORDS = tuple("""
+如何 怎样 怎么 怎么样 怎么办 怎样才能 如何才能 为什么 为何 为啥 什么 是什么 有什么 哪些 有哪些
+哪个 哪里 哪儿 多少 有多少 第几 是否 能否 可否 有没有 是不是 能不能 要不要 应该 应当 可以 关于
+请问 的 吗 呢 吧
+""".split())
 
 
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC, lower case, and Latin letters without their marks (ǎ -> a, ü -> v)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if text.isascii():
+        return text
+    bare = _MARK.sub("", unicodedata.normalize("NFD", text).replace("u\u0308", "v"))
+    return unicodedata.normalize("NFC", bare)
 
 
 def runs(text: str) -> Iterator[tuple[int, str]]:
