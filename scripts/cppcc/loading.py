@@ -55,6 +55,7 @@ _RULES = {
     "model_attributes_type": "must be a mapping",
     "dict_type": "must be a mapping",
     "bool_type": "must be true or false",
+    "date_type": "must be a date written unquoted as YYYY-MM-DD, e.g. 2024-01-05",
 }
 
 
@@ -253,6 +254,18 @@ def _check_source(root: Path, doc: Document, meeting: Meeting) -> list[Issue]:
     return []
 
 
+def _check_dates(doc: Document, meeting: Meeting) -> list[Issue]:
+    """A meeting's dates agree with each other and with its year."""
+    if meeting.end and not meeting.start:
+        return [doc.issue(("end",), "needs a start: give the first day as start")]
+    if meeting.start and meeting.end and meeting.end < meeting.start:
+        return [doc.issue(("end",), f"must not be before start ({meeting.start.isoformat()})")]
+    if meeting.start and meeting.year != meeting.start.year:
+        return [doc.issue(("year",), f"must be the year of start ({meeting.start.year}), "
+                                     f"not {meeting.year}")]
+    return []
+
+
 def load_corpus(proposals_dir: Path, display_root: Path | None = None,
                 memo: Memo | None = None) -> Corpus:
     """Read, validate and cross-reference every file; raise `LoadError` listing all problems.
@@ -281,7 +294,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
         issues += found
         if meeting:
             meetings.append((doc, meeting))
-            issues += _check_source(proposals_dir, doc, meeting)
+            issues += _check_source(proposals_dir, doc, meeting) + _check_dates(doc, meeting)
     if not meetings and not issues:
         issues.append(Issue(display(proposals_dir / MEETINGS_DIR), 1, "",
                             "must hold at least one meeting file (*.yaml)"))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from . import urls
 
@@ -191,12 +192,25 @@ class Speaker(Strict):
         return self.party or self.body
 
 
+ProposalKind = Literal["speech", "proposal"]
+
+KIND_LABELS: dict[str, str] = {"speech": "发言", "proposal": "提案"}
+
+# A date as YAML writes it, unquoted: 2024-01-05.
+Day = Annotated[date, Field(json_schema_extra={"format": "date"})]
+
+
 class Proposal(Strict):
     slug: Slug
     aliases: list[Slug] = Field(default=[], description=(
         "Slugs this proposal was published under before; each gets a page that redirects here."))
     meeting: Ident
     order: int = Field(ge=1, description="Position in the meeting's printed order.")
+    kind: ProposalKind = Field(default="speech", description=(
+        "speech: a speech given at the meeting (发言); proposal: a written proposal (提案)."))
+    date: Day | None = Field(default=None, description=(
+        "The day it was given or filed (unquoted, 2024-01-05), where it differs from the "
+        "meeting's first day; left out where the source prints none."))
     title: Text
     topic: Text
     speaker: Speaker
@@ -230,6 +244,10 @@ class Proposal(Strict):
     def answered_by(self, problem_id: str) -> list[Recommendation]:
         return [r for r in self.recommendations if problem_id in r.answers]
 
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
 
 class Meeting(Strict):
     id: Ident
@@ -239,9 +257,40 @@ class Meeting(Strict):
     committee: Text
     term: int = Field(ge=1)
     session: int = Field(ge=1)
-    year: int | None = None
+    year: int | None = Field(default=None, description=(
+        "The calendar year, where known; taken from `start` when that is given."))
+    start: Day | None = Field(default=None, description=(
+        "The first day (unquoted, 2024-01-05); left out where the source prints none: "
+        "the site then says the date is not given, it never guesses one."))
+    end: Day | None = Field(default=None, description="The last day, where it differs from `start`.")
+    place: Extra = Field(default="", description="Where it met, e.g. 辽源市会议中心.")
     source: SourcePath = Field(default="", description=(
         "The printed source, a file in proposals/ named relative to it; the site publishes it."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _year_of_start(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("start"), date) and data.get("year") is None:
+            return {**data, "year": data["start"].year}
+        return data
+
+    @property
+    def reference(self) -> str:
+        """A stable human reference to the meeting: 第 9 届第 3 次会议."""
+        return f"第 {self.term} 届第 {self.session} 次会议"
+
+    @property
+    def dates(self) -> str:
+        """The dates as the pages show them, "" where the source gives none."""
+        if not self.start:
+            return ""
+        if not self.end or self.end == self.start:
+            return _day(self.start)
+        return f"{_day(self.start)}—{_day(self.end)}"
+
+
+def _day(day: date) -> str:
+    return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
 class Corpus(Strict):
@@ -255,3 +304,11 @@ class Corpus(Strict):
 
     def of_meeting(self, meeting_id: str) -> list[Proposal]:
         return [p for p in self.proposals if p.meeting == meeting_id]
+
+    def date_of(self, proposal: Proposal) -> date | None:
+        """The day a proposal was given: its own, else its meeting's first day; None where unknown."""
+        return proposal.date or self.meeting(proposal.meeting).start
+
+    def reference(self, proposal: Proposal) -> str:
+        """A stable human reference: 第 9 届第 3 次会议 · 发言 1."""
+        return f"{self.meeting(proposal.meeting).reference} · {proposal.kind_label} {proposal.order}"
