@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from . import urls
+from . import affiliations, urls
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # HTML ids the page itself uses; an item may not take them.
@@ -188,8 +188,9 @@ class Speaker(Strict):
 
     @property
     def affiliation(self) -> str:
-        """What the index by party or body groups on."""
-        return self.party or self.body
+        """What the index by party or body groups on: the party's or body's one name
+        (`affiliations.heading`)."""
+        return affiliations.heading(self.party or self.body)
 
 
 ProposalKind = Literal["speech", "proposal"]
