@@ -218,8 +218,8 @@ def test_related_and_pager_show_titles_as_text(site, links):
         assert related == [r.proposal.title for r in links.related(p)]
         prev, next_ = links.neighbours(p)
         pager = [a.get_text() for a in page.select(".cppcc-pager a")]
-        assert pager == ([f"上一篇:{prev.title}"] if prev else []) + (
-            [f"下一篇:{next_.title}"] if next_ else [])
+        assert pager == ([f"上一篇：{prev.title}"] if prev else []) + (
+            [f"下一篇：{next_.title}"] if next_ else [])
 
 
 def test_json_export_holds_the_yaml_exactly(site, project):

@@ -95,11 +95,11 @@ def test_a_new_index_is_one_entry_and_its_template(many, tmp_path, monkeypatch):
     pages = {page.url: page for page in rendering.all_pages(links, overrides=tmp_path)}
     listing = links.indexes[topics]
     assert [p.url for p in listing.pages] == ["topics/", "topics/2/", "topics/3/"]
-    assert pages["topics/2/"].title == "按主题浏览(第 2 页)"
+    assert pages["topics/2/"].title == "按主题浏览（第 2 页）"
     for topic in listing.groups:
         url, _, anchor = listing.url_of(topic).partition("#")
         heading = body(pages[url].markdown).find(id=anchor)
-        assert text(heading).removesuffix("(续)") == topic
+        assert text(heading).removesuffix("（续）") == topic
     listed = [text(a) for url in ("topics/", "topics/2/", "topics/3/")
               for a in body(pages[url].markdown).select("ul li a")]
     assert sorted(listed) == sorted(p.title for p in links.corpus.proposals)

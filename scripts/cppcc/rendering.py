@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cache, partial
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
 from .model import Note, Proposal
 from .parallel import fork_map
+from .punctuation import full_width
 from .templating import Templates, esc
 
 
@@ -69,26 +71,22 @@ def _link(page: str, to: str, text: str, **attrs: str) -> str:
     return f'<a href="{esc(urls.relative(page, to))}"{extra}>{esc(text)}</a>'
 
 
-def _marks(text: str, notes: list[Note]) -> list[tuple[str, Note | None]]:
-    """The text in parts, each with the note about it, if any; overlapping spans keep the first."""
-    spans, taken = [], -1
-    for note in sorted(notes, key=lambda n: text.find(n.quote)):
-        start = text.find(note.quote)
-        if start > taken:
-            spans.append((start, start + len(note.quote), note))
-            taken = start + len(note.quote) - 1
-    parts, pos = [], 0
-    for start, end, note in spans:
-        parts += [(text[pos:start], None), (text[start:end], note)]
-        pos = end
-    return [*parts, (text[pos:], None)]
+def _marks(text: str, notes: list[Note]) -> list[tuple[str, tuple[Note, ...]]]:
+    """The text as the page shows it (`punctuation.full_width`), in parts, each with the notes
+    about it: none, one, or every note whose span covers it where spans overlap. A note is
+    about the first occurrence of its quote."""
+    shown = full_width(text)  # one mark for another: the notes' spans stay where they were
+    spans = [(start, start + len(n.quote), n) for n in notes if (start := text.find(n.quote)) >= 0]
+    cuts = sorted({0, len(text), *(at for span in spans for at in span[:2])})
+    return [(shown[a:b], tuple(n for start, end, n in spans if start <= a and b <= end))
+            for a, b in pairwise(cuts)]
 
 
 def page_templates(overrides: Path | None = None) -> Templates:
     """Our templates, the site's overrides (in `overrides`, the theme's custom_dir) first, with
     the helpers they call."""
     return Templates(overrides, relative=urls.relative, urls=urls, PARTIES=PARTIES,
-                     KEYWORDS=KEYWORDS, marks=_marks)
+                     KEYWORDS=KEYWORDS, marks=_marks, shown=full_width)
 
 
 @cache
@@ -117,10 +115,11 @@ class ProposalRenderer:
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
             TocEntry("recommendations", "建议", 2, [
-                TocEntry(r.id, f"{n}. {r.label}", 3) for n, r in enumerate(p.recommendations, 1)]),
+                TocEntry(r.id, f"{n}. {full_width(r.label)}", 3)
+                for n, r in enumerate(p.recommendations, 1)]),
         ]
         if related:
-            toc.append(TocEntry("related", "相关建议", 2))
+            toc.append(TocEntry("related", "相关发言", 2))
         return Page(self.url, p.title, _document(p.title, [body]), toc)
 
 
@@ -147,7 +146,7 @@ class IndexRenderer:
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
         index = listing.index
-        title = index.title + (f"(第 {page.number} 页)" if page.number > 1 else "")
+        title = index.title + (f"（第 {page.number} 页）" if page.number > 1 else "")
         return self._render(index.template, title, self._context(page.url, listing, page,
                                                                  title=title))
 
