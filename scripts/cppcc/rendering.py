@@ -8,8 +8,10 @@ styles (`grid cards`, `admonition`), plus a few `cppcc-*` classes of our own sty
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache, partial
+from html import unescape
 from itertools import pairwise
 from pathlib import Path
 
@@ -20,9 +22,9 @@ from . import urls
 from .exports import EXPORTS
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
-from .model import Note, Proposal
+from .model import NOTE_KINDS, Note, Proposal
 from .parallel import fork_map
-from .punctuation import full_width
+from .punctuation import FULL_WIDTH, full_width
 from .templating import Templates, esc
 
 
@@ -127,15 +129,43 @@ def _cards(templates: Templates, links: Links, page: str, proposals: list[Propos
     return templates.render("partials/cards.html", url=page, links=links, proposals=proposals)
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the site's configuration says of itself, for the about page: its copyright line,
+    the licence of its texts and data, and where to report an error ("" where it says nothing)."""
+
+    copyright: str = ""
+    licence: str = ""
+    contact: str = ""  # an e-mail address, a web address, or any text
+
+    @property
+    def contact_href(self) -> str:
+        """Where a link to the contact points: an address as it is, `mailto:` an e-mail address;
+        "" for a contact that is neither."""
+        if re.fullmatch(r"(?:https?://|mailto:)\S+", self.contact):
+            return self.contact
+        return f"mailto:{self.contact}" if re.fullmatch(r"[^\s@]+@[^\s@]+", self.contact) else ""
+
+
+ABOUT_TITLE = "关于本站"
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+
+
+def _section_toc(html: str) -> list[TocEntry]:
+    """A table of contents of a page's sections, its `<h2 id>` headings."""
+    return [TocEntry(id_, unescape(re.sub("<[^>]+>", "", title)), 2)
+            for id_, title in _HEADING.findall(html)]
+
+
 class IndexRenderer:
-    """The pages of every index, each drawn by its index's template."""
+    """The pages of every index, each drawn by its index's template; the home and about pages."""
 
     def __init__(self, links: Links, templates: Templates):
         self.links, self.templates = links, templates
 
-    def _context(self, url: str, listing: Listing, page: IndexPage, **extra) -> dict:
+    def _context(self, url: str, **extra) -> dict:
         templates = self.templates
-        return {"links": self.links, "url": url, "listing": listing, "page": page,
+        return {"links": self.links, "url": url,
                 "link": lambda to, text, **attrs: Markup(_link(url, to, text, **attrs)),
                 "cards": lambda proposals: Markup(_cards(templates, self.links, url, proposals)),
                 "items_with": _items_with, **extra}
@@ -147,14 +177,23 @@ class IndexRenderer:
     def page(self, listing: Listing, page: IndexPage) -> Page:
         index = listing.index
         title = index.title + (f"（第 {page.number} 页）" if page.number > 1 else "")
-        return self._render(index.template, title, self._context(page.url, listing, page,
-                                                                 title=title))
+        return self._render(index.template, title, self._context(
+            page.url, listing=listing, page=page, title=title))
 
     def home(self) -> Page:
         latest = self.links.corpus.meetings[-1]
         listing = self.links.indexes.of_meeting(latest)
         return self._render("home.html", latest.headline, self._context(
-            urls.HOME, listing, listing.pages[0], exports=EXPORTS))
+            urls.HOME, listing=listing, page=listing.pages[0], exports=EXPORTS))
+
+    def about(self, site: SiteInfo) -> Page:
+        """Where the text comes from and how it was edited, the notes, the punctuation, citing,
+        the open data and its licence, and how to report an error."""
+        page = self._render("about.html", ABOUT_TITLE, self._context(
+            urls.ABOUT, title=ABOUT_TITLE, site=site, exports=EXPORTS, note_kinds=NOTE_KINDS,
+            marks=FULL_WIDTH))
+        page.toc = _section_toc(page.html)
+        return page
 
 
 def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
@@ -164,13 +203,15 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
             if word in item.speaker_text]
 
 
-def all_pages(links: Links, overrides: Path | None = None) -> list[Page]:
+def all_pages(links: Links, overrides: Path | None = None,
+              site: SiteInfo = SiteInfo()) -> list[Page]:
     """Every page; each is made on its own, on every core, once what they share is known.
-    `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates."""
+    `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates;
+    `site`: what the configuration says of the site (the about page shows it)."""
     links.prepare()
     templates = page_templates(overrides)  # compiled once, before the workers fork
     indexes = IndexRenderer(links, templates)
-    jobs = [indexes.home]
+    jobs = [indexes.home, partial(indexes.about, site)]
     jobs += [partial(indexes.page, listing, page) for listing, page in links.indexes.pages()]
     jobs += [ProposalRenderer(links, p, templates).page for p in links.corpus.proposals]
     return fork_map(lambda job: job(), jobs, chunksize=64)
