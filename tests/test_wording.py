@@ -1,6 +1,7 @@
-"""Words that mean one thing: a proposal is a 发言 (counted in 篇), its items are 建议 and 问题
-(counted in 条 and 项), and a search counts its results (条结果) the same way everywhere:
-on the built pages, in Material's strings as the site sets them, and in the search dialog.
+"""Words that mean one thing: a proposal is a 发言 or a 提案, as its kind is (counted in 篇), its
+items are 建议 and 问题 (counted in 条 and 项), and a search counts its results (条结果) the
+same way everywhere: on the built pages, in Material's strings as the site sets them, and in the
+search dialog.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from bs4 import BeautifulSoup
 from cppcc.exports import EXPORTS
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.model import kinds_label
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import build_index
 
@@ -35,6 +37,13 @@ def test_a_proposal_page_names_proposals_and_items_apart(site_dir):
     assert "相关发言" in [text(a) for a in page.select("nav.md-nav--secondary a")]
     assert text(page.select_one(".cppcc-counts")) == "问题 5 项 · 建议 5 条"
     assert [text(h) for h in page.select("article h2")][:3] == ["背景", "存在的问题", "建议"]
+
+
+def test_a_group_of_proposals_is_named_by_its_kinds():
+    speech, other = CORPUS.proposals[:2]
+    proposal = other.model_copy(update={"kind": "proposal"})
+    assert [kinds_label(group) for group in ([speech], [proposal], [proposal, speech], [])] == [
+        "发言", "提案", "发言与提案", ""]
 
 
 def test_the_open_data_names_proposals_as_such(site_dir):
@@ -96,7 +105,7 @@ def test_the_dialog_names_more_results_and_more_proposals(page, base_url, engine
     shown = list(per_proposal.values())[:5]  # the first five groups, three items shown in each
     assert more == [f"本篇还有 {n - 3} 条结果" for n in shown if n > 3]
     button = page.locator(".cppcc-search-more__button")
-    assert button.inner_text() == f"显示更多结果（还有 {len(per_proposal) - 5} 篇发言）"
+    assert button.inner_text() == f"显示更多结果（还有 {len(per_proposal) - 5} 篇）"
 
 
 @pytest.mark.browser

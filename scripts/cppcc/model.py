@@ -268,6 +268,12 @@ class Proposal(Strict):
         return KIND_LABELS[self.kind]
 
 
+def kinds_label(proposals) -> str:
+    """What the site calls a group of proposals: 发言, 提案, or 发言与提案 where it holds both."""
+    found = {p.kind for p in proposals}
+    return "与".join(label for kind, label in KIND_LABELS.items() if kind in found)
+
+
 class Meeting(Strict):
     id: Ident
     title: Text = Field(description="e.g. 政协辽源市第九届委员会第三次会议")

@@ -22,7 +22,7 @@ from . import urls
 from .exports import EXPORTS
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
-from .model import NOTE_KINDS, Note, Proposal
+from .model import NOTE_KINDS, Note, Proposal, kinds_label
 from .parallel import fork_map
 from .punctuation import FULL_WIDTH, full_width
 from .templating import Templates, esc
@@ -88,7 +88,8 @@ def page_templates(overrides: Path | None = None) -> Templates:
     """Our templates, the site's overrides (in `overrides`, the theme's custom_dir) first, with
     the helpers they call."""
     return Templates(overrides, relative=urls.relative, urls=urls, PARTIES=PARTIES,
-                     KEYWORDS=KEYWORDS, marks=_marks, shown=full_width)
+                     KEYWORDS=KEYWORDS, marks=_marks, shown=full_width,
+                     kinds_label=kinds_label)
 
 
 @cache
@@ -121,7 +122,8 @@ class ProposalRenderer:
                 for n, r in enumerate(p.recommendations, 1)]),
         ]
         if related:
-            toc.append(TocEntry("related", "相关发言", 2))
+            toc.append(TocEntry(
+                "related", "相关" + kinds_label(r.proposal for r in related), 2))
         return Page(self.url, p.title, _document(p.title, [body]), toc)
 
 

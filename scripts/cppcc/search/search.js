@@ -163,7 +163,7 @@
     }
     const li = el("li", "md-search-result__item cppcc-search-empty");
     const article = el("div", "md-search-result__article md-typeset");
-    const p = el("p", null, `没有找到与“${query.trim()}”相关的发言、建议或问题。`);
+    const p = el("p", null, `没有找到与“${query.trim()}”相关的结果。`);
     const tips = el("p", null, alone.length ? "试试只搜：" : "试试这些主题：");
     for (const s of alone.length ? alone : manifest.suggest) tips.append(suggestionLink(s), " ");
     article.append(p, tips);
@@ -184,7 +184,7 @@
     const button = el("button", "cppcc-search-more__button");
     button.type = "button";
     li.append(button);
-    const label = () => { button.textContent = `显示更多结果（还有 ${rest.length} 篇发言）`; };
+    const label = () => { button.textContent = `显示更多结果（还有 ${rest.length} 篇）`; };
     label();
     let busy = false;
     const next = async () => {
