@@ -65,7 +65,8 @@ def ascii_marks_in_chinese(text: str) -> list[str]:
 def metadata(corpus) -> list[str]:
     """The texts of the YAML that the pages show as written (titles, names...), longest first."""
     texts = {m for meeting in corpus.meetings
-             for m in (meeting.title, meeting.headline, meeting.subtitle, meeting.committee)}
+             for m in (meeting.title, meeting.headline, meeting.subtitle, meeting.committee,
+                       meeting.place)}
     for p in corpus.proposals:
         s = p.speaker
         texts |= {p.title, p.topic, s.name, s.role, s.body, s.party, s.affiliation, s.byline}
