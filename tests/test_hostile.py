@@ -227,11 +227,15 @@ def test_json_export_holds_the_yaml_exactly(site, project):
     for exported in data["proposals"]:
         yaml_data = yaml.safe_load(
             (project / "proposals" / f"{exported['slug']}.yaml").read_text(encoding="utf-8"))
-        exported = _without(exported, {"url", "keywords"})
-        # the YAML's own keys as written, plus the model's defaults (empty notes, aliases)
-        assert _without(exported, {"notes", "aliases"}) == _without(yaml_data, {"notes"})
+        assert exported["reference"] == f"第 1 届第 1 次会议 · 发言 {exported['order']}"
+        exported = _without(exported, {"url", "keywords", "reference"})
+        # the YAML's own keys as written, plus the model's defaults (empty notes, aliases, the
+        # kind of a speech)
+        assert exported["kind"] == "speech"
+        assert _without(exported, {"notes", "aliases", "kind"}) == _without(yaml_data, {"notes"})
         assert exported["background"][0]["notes"] == yaml_data["background"][0]["notes"]
-    assert _without(data["meetings"][0], {"url"}) == {"source": "", **HOSTILE_MEETING}
+    assert _without(data["meetings"][0], {"url"}) == {
+        "source": "", "place": "", **HOSTILE_MEETING, "dates": "", "reference": "第 1 届第 1 次会议"}
 
 
 def _without(value, keys: set[str]):

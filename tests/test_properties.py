@@ -127,6 +127,7 @@ def test_every_text_and_id_reaches_the_page_and_the_exports(proposal):
                 p.get_text() for p in element.select("aside p")]
     data = json.loads(exports.proposals_json(links))["proposals"][0]
     del data["keywords"]
+    assert data.pop("reference") == links.corpus.reference(proposal)
     assert _without_urls(data) == proposal.model_dump(mode="json", exclude_none=True)
     text = exports.recommendations_csv(links).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))

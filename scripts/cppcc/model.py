@@ -334,6 +334,11 @@ class Corpus(Strict):
         """The day a proposal was given: its own, else its meeting's first day; None where unknown."""
         return proposal.date or self.meeting(proposal.meeting).start
 
+    def dates_of(self, proposal: Proposal) -> str:
+        """When a proposal was given, as the pages show it: its own day, else its meeting's
+        dates; "" where the source gives none."""
+        return _day(proposal.date) if proposal.date else self.meeting(proposal.meeting).dates
+
     def reference(self, proposal: Proposal) -> str:
         """A stable human reference: 第 9 届第 3 次会议 · 发言 1."""
         return f"{self.meeting(proposal.meeting).reference} · {proposal.kind_label} {proposal.order}"
