@@ -31,8 +31,9 @@ from .indexprocess import (
 )
 from .linking import Links
 from .loading import MAX_SOURCE_BYTES, LoadError, Unreadable, load_corpus, read_inside
+from .metadata import SiteInfo
 from .model import Corpus
-from .rendering import Page, SiteInfo, all_pages
+from .rendering import Page, all_pages
 from .serving import BackgroundIndex, RenderCache
 from .templating import RenderError
 
@@ -44,6 +45,13 @@ class BuildError(Exception):
     def __init__(self, message: str, problems: list[str] | None = None):
         super().__init__(message)
         self.problems = problems or []
+
+
+# Said once a build while the site's address is unknown. Not a warning, which would fail every
+# strict build of a site not yet published (the tests' among them): a notice of what it costs.
+NO_ADDRESS = ("site_url is not set: the exports name site-relative URLs, the pages no canonical "
+              "address, and citations the address the reader opened; set site_url in mkdocs.yml "
+              "to the published address")
 
 
 def _count(n: int, word: str) -> str:
@@ -65,7 +73,8 @@ class Caches:
 class Build:
     """One build of the site whose proposals are in `proposals_dir` (shown in messages relative
     to `root`); `overrides` is the folder of the site's own templates (`templating`), `site`
-    what its configuration says of it (the about page shows it)."""
+    what its configuration says of it (its name, address and description, which its pages,
+    citations and exports name; what the about page shows)."""
 
     proposals_dir: Path
     root: Path
@@ -147,10 +156,12 @@ class Build:
                         for name, content in search.assets().items()})
         return out
 
-    def finish(self, site: Path, base: str, previous: Path | None = None) -> None:
+    def finish(self, site: Path, previous: Path | None = None) -> None:
         """Write the exports into the finished `site` and move the search index in (for
         `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
-        write_files(site, exports.site_files(self.links, base))
+        if not self.site.url:
+            self.log.info(NO_ADDRESS)
+        write_files(site, exports.site_files(self.links, self.site.url))
         if self.index:
             try:
                 self.index.wait()

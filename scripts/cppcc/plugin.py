@@ -35,10 +35,15 @@ from .builder import (
 )
 from .builder import Page as MkDocsPage
 from .builder import config_options as c
+from .metadata import SiteInfo
 from .publishing import StagedSite, unwritable
-from .rendering import SiteInfo, TocEntry, esc
+from .rendering import TocEntry, esc
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
+
+# Our stylesheets and scripts (scripts/cppcc/assets/), which every page loads, in their order
+STYLES = ("site.css", "cite.css")
+SCRIPTS = ("site.js", "citation.js", "cite.js")
 
 
 class ProposalsConfig(Config):
@@ -81,8 +86,9 @@ SITE_KEYS = ("licence", "contact")  # what `extra: cppcc:` in mkdocs.yml may say
 
 
 def site_info(config: MkDocsConfig) -> SiteInfo:
-    """What mkdocs.yml says of the site for its about page: `copyright`, and `extra: cppcc:`
-    `licence` and `contact` (each a text, or left out)."""
+    """What mkdocs.yml says of the site: its name, address and description (its pages' metadata
+    and citations name them); for its about page `copyright`, and `extra: cppcc:` `licence` and
+    `contact` (each a text, or left out)."""
     ours = config.extra.get("cppcc") or {}
     if not isinstance(ours, dict):
         raise PluginError("extra.cppcc: must be a mapping of keys to values")
@@ -90,7 +96,9 @@ def site_info(config: MkDocsConfig) -> SiteInfo:
                 if not isinstance(ours.get(key, ""), str)]
     if problems:
         raise PluginError("; ".join(problems))
-    return SiteInfo(config.copyright or "", *(ours.get(key, "").strip() for key in SITE_KEYS))
+    return SiteInfo(config.copyright or "", *(ours.get(key, "").strip() for key in SITE_KEYS),
+                    name=config.site_name, url=config.site_url or "",
+                    description=config.site_description or "")
 
 
 def _add_once(items: list, item: str) -> None:
@@ -137,8 +145,10 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             docs = sorted(p for p in Path(config.docs_dir).rglob("*") if p.is_file())
             self.caches.rendered.start([Path(config.config_file_path), *docs],
                                        config.site_url or "", material_version)
-        _add_once(config.extra_css, urls.asset("site.css"))
-        _add_once(config.extra_javascript, urls.asset("site.js"))
+        for name in STYLES:
+            _add_once(config.extra_css, urls.asset(name))
+        for name in SCRIPTS:  # in their load order
+            _add_once(config.extra_javascript, urls.asset(name))
         for name in search.SCRIPTS if self.config.search else ():  # in their load order
             _add_once(config.extra_javascript, urls.search_asset(name))
         return config
@@ -184,6 +194,9 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             theming.print_as(page, previous)
         if ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))
+        # what the page says of itself: the theme's description tag, our head (main.html)
+        page.meta["description"] = esc(ours.description)
+        page.meta["cppcc_head"] = ours.head
         return ours.html
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -194,8 +207,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     def _finish(self, *, config: MkDocsConfig) -> None:
         try:
-            self.build.finish(Path(config.site_dir), config.site_url or "",
-                              self.staged.final if self.staged else None)
+            self.build.finish(Path(config.site_dir), self.staged.final if self.staged else None)
         except BuildError as error:
             raise PluginError(str(error)) from None
 

@@ -19,10 +19,18 @@ import yaml
 from markupsafe import Markup
 
 from . import urls
+from .citing import citation_data
 from .exports import EXPORTS
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
-from .model import NOTE_KINDS, Note, Proposal, kinds_label
+from .metadata import (
+    UNNAMED,
+    SiteInfo,
+    meeting_description,
+    proposal_description,
+    proposal_json_ld,
+)
+from .model import NOTE_KINDS, Meeting, Note, Proposal, kinds_label
 from .parallel import fork_map
 from .punctuation import FULL_WIDTH, full_width
 from .templating import Templates, esc
@@ -38,12 +46,15 @@ class TocEntry:
 
 @dataclass
 class Page:
-    """A generated page: where it lives, its title, its Markdown and its table of contents."""
+    """A generated page: where it lives, its title, its Markdown and its table of contents, and
+    what it says of itself: a description and the HTML of its head's metadata (`metadata.py`)."""
 
     url: str
     title: str
     markdown: str
     toc: list[TocEntry] = field(default_factory=list)
+    description: str = ""
+    head: str = ""
 
     @property
     def src_uri(self) -> str:
@@ -98,11 +109,22 @@ def shipped_templates() -> Templates:
     return page_templates()
 
 
+def _head(templates: Templates, site: SiteInfo, url: str, title: str, description: str,
+          kind: str = "website", published: str = "", json_ld: dict | None = None) -> str:
+    """The page's metadata for its <head> (`partials/head.html`): `kind` its Open Graph type,
+    `published` an ISO date or ""."""
+    return templates.render(
+        "partials/head.html", title=title, description=description, site=site, type=kind,
+        url=urls.absolute(site.url, url) if site.url else "", published=published,
+        json_ld=json_ld)
+
+
 class ProposalRenderer:
     """The page of one proposal (template `proposal.html`)."""
 
-    def __init__(self, links: Links, proposal: Proposal, templates: Templates | None = None):
-        self.links, self.p = links, proposal
+    def __init__(self, links: Links, proposal: Proposal, templates: Templates | None = None,
+                 site: SiteInfo = UNNAMED):
+        self.links, self.p, self.site = links, proposal, site
         self.templates = templates or shipped_templates()
         self.url = urls.proposal(proposal.slug)
 
@@ -110,10 +132,12 @@ class ProposalRenderer:
         p, links = self.p, self.links
         related = links.related(p)
         previous, next_ = links.neighbours(p)
+        keywords = links.keywords.of(p)
         body = self.templates.render(
             "proposal.html", proposal=p, url=self.url, links=links,
             meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
-            keywords=links.keywords.of(p), related=related, previous=previous, next=next_)
+            keywords=keywords, related=related, previous=previous, next=next_,
+            cite=citation_data(links.corpus, p, self.site.url))
         toc = [
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
@@ -124,29 +148,16 @@ class ProposalRenderer:
         if related:
             toc.append(TocEntry(
                 "related", "相关" + kinds_label(r.proposal for r in related), 2))
-        return Page(self.url, p.title, _document(p.title, [body]), toc)
+        description = proposal_description(p)
+        day = links.corpus.date_of(p)
+        head = _head(self.templates, self.site, self.url, p.title, description, "article",
+                     day.isoformat() if day else "",
+                     proposal_json_ld(links.corpus, p, self.site, keywords))
+        return Page(self.url, p.title, _document(p.title, [body]), toc, description, head)
 
 
 def _cards(templates: Templates, links: Links, page: str, proposals: list[Proposal]) -> str:
     return templates.render("partials/cards.html", url=page, links=links, proposals=proposals)
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What the site's configuration says of itself, for the about page: its copyright line,
-    the licence of its texts and data, and where to report an error ("" where it says nothing)."""
-
-    copyright: str = ""
-    licence: str = ""
-    contact: str = ""  # an e-mail address, a web address, or any text
-
-    @property
-    def contact_href(self) -> str:
-        """Where a link to the contact points: an address as it is, `mailto:` an e-mail address;
-        "" for a contact that is neither."""
-        if re.fullmatch(r"(?:https?://|mailto:)\S+", self.contact):
-            return self.contact
-        return f"mailto:{self.contact}" if re.fullmatch(r"[^\s@]+@[^\s@]+", self.contact) else ""
 
 
 ABOUT_TITLE = "关于本站"
@@ -162,8 +173,8 @@ def _section_toc(html: str) -> list[TocEntry]:
 class IndexRenderer:
     """The pages of every index, each drawn by its index's template; the home and about pages."""
 
-    def __init__(self, links: Links, templates: Templates):
-        self.links, self.templates = links, templates
+    def __init__(self, links: Links, templates: Templates, site: SiteInfo = UNNAMED):
+        self.links, self.templates, self.site = links, templates, site
 
     def _context(self, url: str, **extra) -> dict:
         templates = self.templates
@@ -174,7 +185,13 @@ class IndexRenderer:
 
     def _render(self, template: str, title: str, context: dict) -> Page:
         body = self.templates.render(template, **context).strip("\n")
-        return Page(context["url"], title, _document(title, [body]))
+        listing = context.get("listing")  # a meeting's index describes the meeting
+        subject = listing.index.subject if listing else None
+        description = (meeting_description(subject) if isinstance(subject, Meeting)
+                       else self.site.description or title)
+        head = _head(self.templates, self.site, context["url"], title, description)
+        return Page(context["url"], title, _document(title, [body]), description=description,
+                    head=head)
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
         index = listing.index
@@ -206,14 +223,15 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
 
 
 def all_pages(links: Links, overrides: Path | None = None,
-              site: SiteInfo = SiteInfo()) -> list[Page]:
+              site: SiteInfo = UNNAMED) -> list[Page]:
     """Every page; each is made on its own, on every core, once what they share is known.
     `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates;
-    `site`: what the configuration says of the site (the about page shows it)."""
+    `site`: what the configuration says of the site (its pages' metadata and the about page
+    show it)."""
     links.prepare()
     templates = page_templates(overrides)  # compiled once, before the workers fork
-    indexes = IndexRenderer(links, templates)
+    indexes = IndexRenderer(links, templates, site)
     jobs = [indexes.home, partial(indexes.about, site)]
     jobs += [partial(indexes.page, listing, page) for listing, page in links.indexes.pages()]
-    jobs += [ProposalRenderer(links, p, templates).page for p in links.corpus.proposals]
+    jobs += [ProposalRenderer(links, p, templates, site).page for p in links.corpus.proposals]
     return fork_map(lambda job: job(), jobs, chunksize=64)
