@@ -7,45 +7,17 @@ pages. Every test also checks that no request leaves 127.0.0.1.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cppcc.loading import load_corpus
+from helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
 CORPUS = load_corpus(Path(__file__).resolve().parents[1] / "proposals")
-LOCAL_SCHEMES = {"data", "blob", "about"}
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def open_tab(browser, base_url):
-    """Open a tab (`open_tab(viewport=..., **context options)`); checks errors and requests."""
-    contexts, errors, away = [], [], []
-
-    def record(request):
-        parts = urlsplit(request.url)
-        if parts.scheme not in LOCAL_SCHEMES and parts.hostname != "127.0.0.1":
-            away.append(request.url)
-
-    def open_(viewport=DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.on("request", record)
-        return tab
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == [], "uncaught errors in the page"
-    assert away == [], "requests that left 127.0.0.1"
 
 
 def in_viewport(tab, selector: str) -> dict:
