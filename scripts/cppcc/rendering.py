@@ -109,10 +109,6 @@ class ProposalRenderer:
         p, links = self.p, self.links
         related = links.related(p)
         previous, next_ = links.neighbours(p)
-        body = self.templates.render(
-            "proposal.html", proposal=p, url=self.url, links=links,
-            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
-            keywords=links.keywords.of(p), related=related, previous=previous, next=next_)
         toc = [
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
@@ -121,6 +117,10 @@ class ProposalRenderer:
         ]
         if related:
             toc.append(TocEntry("related", "相关建议", 2))
+        body = self.templates.render(
+            "proposal.html", proposal=p, url=self.url, links=links,
+            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
+            keywords=links.keywords.of(p), related=related, previous=previous, next=next_, toc=toc)
         return Page(self.url, p.title, _document(p.title, [body]), toc)
 
 
