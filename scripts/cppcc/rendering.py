@@ -132,12 +132,6 @@ class ProposalRenderer:
         p, links = self.p, self.links
         related = links.related(p)
         previous, next_ = links.neighbours(p)
-        keywords = links.keywords.of(p)
-        body = self.templates.render(
-            "proposal.html", proposal=p, url=self.url, links=links,
-            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
-            keywords=keywords, related=related, previous=previous, next=next_,
-            cite=citation_data(links.corpus, p, self.site.url))
         toc = [
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
@@ -148,6 +142,12 @@ class ProposalRenderer:
         if related:
             toc.append(TocEntry(
                 "related", "相关" + kinds_label(r.proposal for r in related), 2))
+        keywords = links.keywords.of(p)
+        body = self.templates.render(
+            "proposal.html", proposal=p, url=self.url, links=links,
+            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
+            keywords=keywords, related=related, previous=previous, next=next_, toc=toc,
+            cite=citation_data(links.corpus, p, self.site.url))
         description = proposal_description(p)
         day = links.corpus.date_of(p)
         head = _head(self.templates, self.site, self.url, p.title, description, "article",
