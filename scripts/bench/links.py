@@ -141,7 +141,8 @@ def at_scale(n: int, corpus_dir: Path) -> list[str]:
     related = {p.slug: links.related(p) for p in corpus.proposals}
     t3 = time.perf_counter()
     topics = {p.slug: topics_of(p.topic, TOPICS) for p in corpus.proposals}
-    with_topic = sum(bool(topics[s] & set(words)) for s, words in keywords.items())
+    with_topic = sum(bool(({p.topic} | topics[p.slug]) & set(keywords[p.slug]))
+                     for p in corpus.proposals)
     pairs = [(s, r.proposal.slug) for s, found in related.items() for r in found]
     on_topic = sum(bool(topics[a] & topics[b]) for a, b in pairs)
     return [
