@@ -207,7 +207,7 @@ def test_parties_page_shows_every_string_as_text(site, links):
 def test_keyword_chips_and_index_show_text(site, links):
     page = soup(site, "keywords")
     assert [a.get_text() for a in page.select(".cppcc-keyword-cloud a")] == list(links.indexes[KEYWORDS].groups)
-    titles = {li.a.get_text() for li in page.select("h2 + ul > li")}
+    titles = {li.a.get_text() for li in page.select("h3 + ul > li")}
     assert titles == {p.title for ps in links.indexes[KEYWORDS].groups.values() for p in ps}
     for p in links.corpus.proposals:
         chips = [a.get_text() for a in soup(site, p.slug).select(".cppcc-keywords a")]

@@ -4,7 +4,8 @@ meetings by committee and term; a meeting's proposals), laid out in pages.
 An index is one `Index` entry, `INDEXES` below or `meeting_index` for each meeting: its URL, its
 title, the template that draws its pages and how it groups its entries. `Listing` lays one index
 out: its groups, an anchor for each heading, its pages of `PAGE_SIZE` entries (a group may span
-pages) and where each group starts. Adding an index is an entry here plus its template.
+pages) and where each group starts; for an index `by_initial`, its headings under the first
+letter of their pinyin (A, B, C…, and # for the rest), each letter with its anchor too. Adding an index is an entry here plus its template.
 Nothing here depends on MkDocs.
 """
 
@@ -32,10 +33,25 @@ def pinyin_key(name: str) -> tuple[str, str]:
     return ("".join(lazy_pinyin(name)), name)
 
 
-def anchors(names: list[str]) -> dict[str, str]:
-    """Stable, URL-safe, unique fragments for Chinese headings: their pinyin, numbered on clashes."""
+OTHER = "#"  # the letter of names whose pinyin starts with no letter (a digit, a sign)
+
+
+def initial(name: str) -> str:
+    """The letter a name is listed under: the first of its pinyin, upper case; `#` if none."""
+    first = "".join(lazy_pinyin(name))[:1].upper()
+    return first if "A" <= first <= "Z" else OTHER
+
+
+def initial_anchor(letter: str) -> str:
+    """The fragment of a letter's heading: `initial-a`…, `initial-other` for `#`."""
+    return f"initial-{letter.lower() if letter != OTHER else 'other'}"
+
+
+def anchors(names: list[str], taken: set[str] | None = None) -> dict[str, str]:
+    """Stable, URL-safe, unique fragments for Chinese headings: their pinyin, numbered on clashes
+    (with each other and with the fragments `taken` already)."""
     out: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = set(taken or ())
     for name in sorted(set(names), key=pinyin_key):
         syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.isascii()]
         slug = "-".join("".join(c for c in s.lower() if c.isalnum()) for s in syllables).strip("-")
@@ -62,6 +78,7 @@ class Index:
     groups: Callable[[Links], Groups]
     anchored: bool = True
     subject: Any = None  # what the index is of, for its template (a meeting's index: the meeting)
+    by_initial: bool = False  # headings listed under the first letter of their pinyin
 
 
 def by_affiliation(links: Links) -> Groups:
@@ -98,7 +115,7 @@ def by_committee_term(links: Links) -> Groups:
 
 INDEXES: tuple[Index, ...] = (
     Index(urls.PARTIES, "按党派、团体浏览", "parties.html", by_affiliation),
-    Index(urls.KEYWORDS, "按关键词浏览", "keywords.html", by_keyword),
+    Index(urls.KEYWORDS, "按关键词浏览", "keywords.html", by_keyword, by_initial=True),
     Index(urls.MEETINGS, "历次会议", "meetings.html", by_committee_term),
 )
 PARTIES, KEYWORDS, MEETINGS = INDEXES
@@ -150,13 +167,33 @@ class Listing:
     def __init__(self, index: Index, links: Links):
         self.index = index
         self.groups = index.groups(links)
-        self.anchor = anchors(list(self.groups)) if index.anchored else {}
+        self.initials: dict[str, list[str]] = {}  # letter -> its headings (`by_initial`), in order
+        if index.by_initial:  # each letter's headings together, in the index's order within it
+            letters = {name: initial(name) for name in self.groups}
+            for name in sorted(self.groups, key=lambda n: (letters[n] == OTHER, letters[n])):
+                self.initials.setdefault(letters[name], []).append(name)
+            self.groups = {name: self.groups[name] for names in self.initials.values()
+                           for name in names}
+        self.initial_anchor = {letter: initial_anchor(letter) for letter in self.initials}
+        taken = set(self.initial_anchor.values())
+        self.anchor = anchors(list(self.groups), taken) if index.anchored else {}
         self.pages = paginate(index.url, self.groups)
         self.first_page = first_pages(self.pages)
 
     def url_of(self, name: str) -> str:
         """Where the index lists a group: its heading on the page where the group starts."""
         return f"{self.first_page[name]}#{self.anchor[name]}"
+
+    def url_of_initial(self, letter: str) -> str:
+        """Where the index lists a letter's headings: the letter's heading where they start."""
+        return f"{self.first_page[self.initials[letter][0]]}#{self.initial_anchor[letter]}"
+
+    def initials_on(self, page: IndexPage) -> list[tuple[str, list[str]]]:
+        """The letters of a page, each with its headings on that page, in order."""
+        out: dict[str, list[str]] = {}
+        for name in page.groups:
+            out.setdefault(initial(name), []).append(name)
+        return list(out.items())
 
 
 class Indexes:
