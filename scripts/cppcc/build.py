@@ -5,7 +5,7 @@
 3. link     cut the texts (jieba), find keywords, neighbours, related proposals, indexes (`linking`)
 4. index    start writing the search index, in a child process, beside the site (`indexprocess`)
 5. pages    make every page in memory, on every core (`rendering`); the static files beside them
-6. exports  write the open data into the finished site, and move the search index in
+6. exports  write the open data and the feeds into the finished site, and move the search index in
 7. publish  the builder swaps the finished site into place (`publishing`)
 
 No MkDocs here: the plugin (`plugin.py`) runs these steps from MkDocs' events, hands the pages to
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import exports, permalinks, search, urls
+from . import exports, feeds, permalinks, search, urls
 from .caching import Memo
 from .indexprocess import (
     INDEX_SCRATCH,
@@ -64,13 +64,15 @@ class Caches:
 @dataclass
 class Build:
     """One build of the site whose proposals are in `proposals_dir` (shown in messages relative
-    to `root`); `overrides` is the folder of the site's own templates (`templating`)."""
+    to `root`); `overrides` is the folder of the site's own templates (`templating`);
+    `site_name` names the site in its feeds."""
 
     proposals_dir: Path
     root: Path
     log: logging.Logger
     search: bool = True
     overrides: Path | None = None
+    site_name: str = ""
     caches: Caches | None = None
     corpus: Corpus = field(init=False)
     links: Links = field(init=False)
@@ -146,9 +148,10 @@ class Build:
         return out
 
     def finish(self, site: Path, base: str, previous: Path | None = None) -> None:
-        """Write the exports into the finished `site` and move the search index in (for
-        `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
+        """Write the exports and the feeds into the finished `site` and move the search index in
+        (for `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
         write_files(site, exports.site_files(self.links, base))
+        write_files(site, feeds.files(self.links, base, self.site_name))
         if self.index:
             try:
                 self.index.wait()

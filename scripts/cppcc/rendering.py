@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from . import urls
+from . import feeds, urls
 from .exports import EXPORTS
+from .feeds import FeedLink
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
 from .model import Note, Proposal
@@ -34,12 +35,14 @@ class TocEntry:
 
 @dataclass
 class Page:
-    """A generated page: where it lives, its title, its Markdown and its table of contents."""
+    """A generated page: where it lives, its title, its Markdown, its table of contents and the
+    feeds it links to (`<link rel="alternate">`) beside the site's own."""
 
     url: str
     title: str
     markdown: str
     toc: list[TocEntry] = field(default_factory=list)
+    feeds: list[FeedLink] = field(default_factory=list)
 
     @property
     def src_uri(self) -> str:
@@ -87,7 +90,7 @@ def _marks(text: str, notes: list[Note]) -> list[tuple[str, Note | None]]:
 def page_templates(overrides: Path | None = None) -> Templates:
     """Our templates, the site's overrides (in `overrides`, the theme's custom_dir) first, with
     the helpers they call."""
-    return Templates(overrides, relative=urls.relative, urls=urls, PARTIES=PARTIES,
+    return Templates(overrides, relative=urls.relative, urls=urls, feeds=feeds, PARTIES=PARTIES,
                      KEYWORDS=KEYWORDS, marks=_marks)
 
 
@@ -109,9 +112,10 @@ class ProposalRenderer:
         p, links = self.p, self.links
         related = links.related(p)
         previous, next_ = links.neighbours(p)
+        meeting = links.corpus.meeting(p.meeting)
         body = self.templates.render(
             "proposal.html", proposal=p, url=self.url, links=links,
-            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
+            meeting=meeting, labels=p.labels(),
             keywords=links.keywords.of(p), related=related, previous=previous, next=next_)
         toc = [
             TocEntry("background", "背景", 2),
@@ -121,7 +125,8 @@ class ProposalRenderer:
         ]
         if related:
             toc.append(TocEntry("related", "相关建议", 2))
-        return Page(self.url, p.title, _document(p.title, [body]), toc)
+        follow = [feeds.of_meeting(meeting), feeds.of_affiliation(p.speaker.affiliation)]
+        return Page(self.url, p.title, _document(p.title, [body]), toc, follow)
 
 
 def _cards(templates: Templates, links: Links, page: str, proposals: list[Proposal]) -> str:
@@ -143,7 +148,9 @@ class IndexRenderer:
 
     def _render(self, template: str, title: str, context: dict) -> Page:
         body = self.templates.render(template, **context).strip("\n")
-        return Page(context["url"], title, _document(title, [body]))
+        listing, page = context["listing"], context["page"]
+        return Page(context["url"], title, _document(title, [body]),
+                    feeds=listing.index.feeds(page))
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
         index = listing.index
