@@ -236,3 +236,35 @@ def test_no_feed_grows_with_the_number_of_proposals(at_scale):
     latest = links.corpus.meetings[-1]
     newest = sorted(links.corpus.of_meeting(latest.id), key=lambda p: -p.order)[:feeds.FEED_SIZE]
     assert re.findall(r"<id>https://example.org/([^<]+)/</id>", site) == [p.slug for p in newest]
+
+
+@pytest.mark.browser
+def test_a_reader_browses_by_year_to_a_meeting_and_finds_its_feeds(page, base_url):
+    """In Chromium: home → 按年份浏览 → 年份未载明 → the meeting, whose proposals are listed in
+    printed order; the head's feed links are fetched and read by an Atom parser."""
+    import feedparser
+
+    corpus = load_corpus(REPO / "proposals")
+    (meeting,) = corpus.meetings
+    page.goto(base_url)
+    page.locator("#browse + ul").get_by_role("link", name="按年份浏览").click()
+    page.wait_for_url(base_url + urls.YEARS)
+    page.get_by_role("link", name="年份未载明").click()
+    page.wait_for_url(base_url + urls.year(None))
+    page.locator("ul.cppcc-meetings").get_by_role("link", name=meeting.title).click()
+    page.wait_for_url(base_url + urls.meeting(meeting.id))
+    assert "日期未载明" in page.locator(".cppcc-meeting-facts").inner_text()
+    assert page.locator(".cppcc-card h3").all_inner_texts() == [
+        p.title for p in sorted(corpus.of_meeting(meeting.id), key=lambda p: p.order)]
+    found = page.eval_on_selector_all('head link[rel="alternate"][type="application/atom+xml"]',
+                                      "links => links.map(l => [l.href, l.title])")
+    assert [(href.removeprefix(base_url), title) for href, title in found] == [
+        (urls.SITE_FEED, feeds.SITE.title), (urls.meeting_feed(meeting.id), meeting.title)]
+    for href, _ in found:
+        response = page.request.get(href)
+        assert response.ok
+        parsed = feedparser.parse(response.body(), response_headers={
+            "content-location": href, "content-type": feeds.MEDIA_TYPE})
+        assert parsed.version == "atom10" and len(parsed.entries) == len(corpus.proposals)
+        assert {e.link.removeprefix(base_url) for e in parsed.entries} == {
+            urls.proposal(p.slug) for p in corpus.proposals}
