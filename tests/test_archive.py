@@ -106,7 +106,7 @@ def test_a_meeting_lists_its_proposals_in_printed_order_with_their_speakers(smal
                          for p in expected]
         assert len(expected) <= 7 or len(listing.pages) > 1
         facts = text(pages[here].select_one(".cppcc-meeting-facts"))
-        assert facts == f"{m.reference} · {when(m)} · 订阅本次会议的建议(Atom)"
+        assert facts == f"{m.reference} · {when(m)} · 订阅本次会议（Atom）"
         year_link = pages[here].select_one(".cppcc-meeting-facts a")
         assert year_link["href"] == urls.relative(here, urls.year(m.year))
 
@@ -176,7 +176,7 @@ def test_the_real_site_lists_its_meeting_under_no_year(site_dir):
         "政协辽源市第九届委员会第三次会议 日期未载明 · 7 篇 · 订阅"]
     assert len(undated.select("h2 + ul > li")) == 7
     facts = page(urls.meeting("liaoyuan-9-3")).select_one(".cppcc-meeting-facts")
-    assert text(facts) == "第 9 届第 3 次会议 · 日期未载明 · 订阅本次会议的建议(Atom)"
+    assert text(facts) == "第 9 届第 3 次会议 · 日期未载明 · 订阅本次会议（Atom）"
     home = page(urls.HOME)
     nav = [(a["href"], text(a)) for a in home.select(".md-nav--primary a.md-nav__link")]
     assert ("years/", "按年份") in nav

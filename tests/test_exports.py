@@ -48,10 +48,10 @@ def published(site_dir: Path, path: str):
 def test_the_home_page_lists_every_export_with_its_format(site_dir):
     home = BeautifulSoup((site_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert [(a["href"], a.get_text(), a.get("type")) for a in home.select(".cppcc-data a")] == [
-        ("proposals.json", "全部建议", "application/json"),
+        ("proposals.json", "全部发言", "application/json"),
         ("proposals.schema.json", "proposals.schema.json", "application/schema+json"),
         ("recommendations.csv", "建议清单", "text/csv"),
-        ("schema/proposal.schema.json", "建议文件的格式", "application/schema+json"),
+        ("schema/proposal.schema.json", "发言文件的格式", "application/schema+json"),
     ]
     # ... and the list is the registry's: one line per export, with its file name and its line
     lines = [li.get_text() for li in home.select(".cppcc-data > li")]

@@ -25,6 +25,7 @@ from bench.harness import build_site
 from cppcc import feeds, urls
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.punctuation import full_width
 from generate_corpus import generate, make_project, record_permalinks
 from helpers import copy_project
 
@@ -140,7 +141,7 @@ def test_the_site_feed_holds_every_proposal_newest_first(site_dir):
          f"{published.isoformat()}T00:00:00+08:00") for p in proposals]
     for entry, p in zip(found, proposals):
         assert entry.id.startswith("urn:uuid:")  # no site_url: see feeds.py
-        start = " ".join(p.background[0].text.split())
+        start = " ".join(full_width(p.background[0].text).split())
         assert entry.summary == (start if len(start) <= feeds.SUMMARY_CHARS else
                                  start[:feeds.SUMMARY_CHARS].rstrip() + "……")
         assert (site_dir / page_of(entry.link) / "index.html").is_file()
@@ -175,7 +176,7 @@ def head_feeds(site: Path, page: Path) -> list[tuple[str, str]]:
 def test_every_page_links_the_site_feed_and_the_feeds_it_follows(site_dir):
     site = (urls.SITE_FEED, feeds.SITE.title)
     pages = [p for p in sorted(site_dir.rglob("*.html")) if "md-content" in p.read_text()]
-    assert len(pages) == 1 + 7 + 1 + 6  # 404, the proposals, home, the index pages
+    assert len(pages) == 1 + 7 + 2 + 6  # 404, the proposals, home and about, the index pages
     for page in pages:
         found = head_feeds(site_dir, page)
         assert found[0] == site, page

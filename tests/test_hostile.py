@@ -218,8 +218,8 @@ def test_related_and_pager_show_titles_as_text(site, links):
         assert related == [r.proposal.title for r in links.related(p)]
         prev, next_ = links.neighbours(p)
         pager = [a.get_text() for a in page.select(".cppcc-pager a")]
-        assert pager == ([f"上一篇:{prev.title}"] if prev else []) + (
-            [f"下一篇:{next_.title}"] if next_ else [])
+        assert pager == ([f"上一篇：{prev.title}"] if prev else []) + (
+            [f"下一篇：{next_.title}"] if next_ else [])
 
 
 def test_json_export_holds_the_yaml_exactly(site, project):
@@ -256,6 +256,8 @@ def test_feeds_hold_the_yaml_strings_as_text(site, links):
     parties exactly (attributes included: a line break in a category stays one)."""
     from lxml import etree
 
+    from cppcc.punctuation import full_width
+
     atom = {"a": "http://www.w3.org/2005/Atom"}
     by_title = {p.title: p for p in links.corpus.proposals}
     feeds = sorted((site / "feeds").rglob("*.xml"))
@@ -268,7 +270,7 @@ def test_feeds_hold_the_yaml_strings_as_text(site, links):
             assert [c.get("term") for c in entry.findall("a:category", atom)] == [
                 p.topic, p.speaker.affiliation]
             summary = entry.findtext("a:summary", namespaces=atom).removesuffix("……")
-            assert " ".join(p.background[0].text.split()).startswith(summary)
+            assert " ".join(full_width(p.background[0].text).split()).startswith(summary)
 
 
 @pytest.mark.browser

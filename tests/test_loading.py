@@ -227,6 +227,20 @@ def test_a_note_whose_quote_is_not_in_its_item(tmp_path):
     ]
 
 
+def test_a_note_whose_remark_names_another_kind(tmp_path):
+    """A misprint whose remark says the text is repeated (重复) contradicts its own label; a word
+    inside the remark's quotation (“…”) is the quoted text, not the editor's verdict."""
+    text = mutate("本站照录原文。", "疑为排版重复。")
+    assert errors(tmp_path, x=text) == [
+        ("proposals/x.yaml:18: background[0].notes[0].text: must not name another kind of note "
+         "than its own ('misprint', 疑似印误): '重复' names 'repetition' (文字重复)"),
+        "1 error",
+    ]
+    (proposal,) = load_corpus(project(tmp_path / "quoted", {"x.yaml": mutate(
+        "“深根固柢”", "“重复”")})).proposals
+    assert proposal.background[0].notes[0].text == "原文如此。成语通常写作“重复”,本站照录原文。"
+
+
 def test_an_unknown_meeting_id(tmp_path):
     text = mutate("meeting: liaoyuan-9-3", "meeting: liaoyuan-9-4")
     assert errors(tmp_path, x=text) == [

@@ -20,6 +20,7 @@ from pypinyin import lazy_pinyin
 
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.punctuation import full_width
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = load_corpus(REPO / "proposals")
@@ -193,7 +194,7 @@ def test_problems_are_numbered_and_keep_the_speakers_words(html, slug):
         el = page.find(id=q.id)
         first = el.find("p")
         rows.append((el.name, "cppcc-problem" in el["class"], text(first)))
-    assert rows == [("li", True, f"问题 {n} {q.text}") for n, q in enumerate(p.problems, 1)]
+    assert rows == [("li", True, f"问题 {n} {full_width(q.text)}") for n, q in enumerate(p.problems, 1)]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -206,7 +207,8 @@ def test_recommendations_show_number_and_headline_prominently(html, slug):
         body = headline.find_next_sibling("p")
         rows.append((headline.name, text(headline.select_one(".cppcc-num")), text(headline),
                      text(body) if r.body else ""))
-    assert rows == [("h3", f"建议 {n}", f"建议 {n} {r.headline}", " ".join(r.body.split()))
+    assert rows == [("h3", f"建议 {n}", f"建议 {n} {full_width(r.headline)}",
+                     " ".join(full_width(r.body).split()))
                     for n, r in enumerate(p.recommendations, 1)]
 
 
@@ -215,9 +217,10 @@ def test_table_of_contents_lists_recommendations_by_headline(html, slug):
     p, soup = PROPOSALS[slug], html(f"{slug}/")
     toc = soup.select_one("nav.md-nav--secondary")
     expected = [("#background", "背景"), ("#problems", "存在的问题"), ("#recommendations", "建议")]
-    expected += [(f"#{r.id}", f"{n}. {r.label}") for n, r in enumerate(p.recommendations, 1)]
+    expected += [(f"#{r.id}", f"{n}. {full_width(r.label)}")
+                 for n, r in enumerate(p.recommendations, 1)]
     if page_has_related(soup):
-        expected.append(("#related", "相关建议"))
+        expected.append(("#related", "相关发言"))
     assert anchors(toc.select("a.md-nav__link")) == expected
 
 
@@ -253,8 +256,20 @@ def test_editorial_notes_are_shown_apart_from_the_speakers_words(html):
                         if not t.find_parent("aside") and "cppcc-actions" not in t.get("class", [])
                         and "cppcc-xref" not in t.get("class", []))
         assert not any(note.text in words for note in item.notes)
-        marked = [s.get_text() for s in el.select(".cppcc-damaged")]
-        assert set(marked) <= {n.quote for n in item.notes} and marked
+        # every character of each note's span is marked, and the mark names the note's kind
+        for note in item.notes:
+            covered = "".join(s.get_text() for s in el.select(".cppcc-damaged")
+                              if note.label in s["title"].split("、"))
+            assert full_width(note.quote) in covered, note.quote
+
+
+def test_overlapping_notes_are_both_marked(html):
+    """urban-culture's overview: a repetition and a lost text share “中国农民绘画之乡”."""
+    el = article(html("urban-culture/")).find(id="overview")
+    assert [(text(s), s["title"]) for s in el.select(".cppcc-damaged")] == [
+        ("辽源已经成为“中国梅花鹿之乡”", "文字重复"), ("“中国农民绘画之乡”", "文字重复、文字缺失"),
+        ("事城市", "文字缺失")]
+    assert el.select(".cppcc-overlap") == el.select(".cppcc-damaged")[1:2]
 
 
 def test_a_note_in_the_first_proposal(html):
@@ -273,9 +288,9 @@ def test_previous_and_next_follow_the_printed_order(html):
         found.append([(a["rel"][0], a["href"], text(a)) for a in pager.find_all("a")])
         row = []
         if i > 0:
-            row.append(("prev", f"../{order[i - 1].slug}/", f"上一篇:{order[i - 1].title}"))
+            row.append(("prev", f"../{order[i - 1].slug}/", f"上一篇：{order[i - 1].title}"))
         if i + 1 < len(order):
-            row.append(("next", f"../{order[i + 1].slug}/", f"下一篇:{order[i + 1].title}"))
+            row.append(("next", f"../{order[i + 1].slug}/", f"下一篇：{order[i + 1].title}"))
         expected.append(row)
     assert found == expected
 
@@ -291,7 +306,7 @@ def test_problems_and_their_recommendations_link_to_each_other(html, slug):
         return anchors(xref.find_all("a")) if xref else []
 
     assert {q.id: xrefs(q.id) for q in p.problems} == {
-        q.id: [(f"#{r.id}", f"建议 {rec_no[r.id]} · {r.label}")
+        q.id: [(f"#{r.id}", f"建议 {rec_no[r.id]} · {full_width(r.label)}")
                for r in p.recommendations if q.id in r.answers] for q in p.problems}
     assert {r.id: xrefs(r.id) for r in p.recommendations} == {
         r.id: [(f"#{q.id}", f"问题 {problem_no[q.id]}") for q in p.problems if q.id in r.answers]
@@ -343,7 +358,7 @@ def test_related_proposals_show_their_shared_keywords(html, links, slug):
     related = links.related(p)
     rows = [(a["href"], text(a), text(li.select_one(".cppcc-shared")))
             for li in page.select("ul.cppcc-related > li") for a in li.find_all("a", limit=1)]
-    assert rows == [(f"../{r.proposal.slug}/", r.proposal.title, "共同关键词:" + "、".join(r.shared))
+    assert rows == [(f"../{r.proposal.slug}/", r.proposal.title, "共同关键词：" + "、".join(r.shared))
                     for r in related]
     # Every shared keyword is a keyword candidate of both proposals, found in both texts.
     for r in related:
@@ -368,12 +383,12 @@ def test_index_by_party_or_body(html):
     page = article(html("parties/"))
     found = [(text(h), [(a["href"], text(a)) for a in h.find_next_sibling("ul").select("li > a")])
              for h in page.find_all("h2")]
-    groups: dict[str, list] = {}
-    for p in CORPUS.proposals:
-        groups.setdefault(p.speaker.party or p.speaker.body, []).append(p)
-    assert found == [(name, [(f"../{p.slug}/", p.title) for p in groups[name]])
-                     for name in sorted(groups, key=pinyin)]
-    assert "民革" in groups and "辽源市工商业联合会" in groups
+    # the parties in their conventional order, then the federation, each by its short name
+    headings = ["民革", "民盟", "民建", "民进", "农工党", "九三学社", "工商联"]
+    assert found == [(name, [(f"../{p.slug}/", p.title) for p in CORPUS.proposals
+                             if p.speaker.affiliation == name]) for name in headings]
+    assert [p.speaker.party or p.speaker.body for p in CORPUS.proposals
+            if p.speaker.affiliation in ("农工党", "工商联")] == ["农工民主党", "辽源市工商业联合会"]
 
 
 def test_speaker_bodies_link_to_their_party_entry(html):
@@ -381,7 +396,7 @@ def test_speaker_bodies_link_to_their_party_entry(html):
     found = [(headings.get(site_url(f"{p.slug}/", a["href"]).partition("#")[2]), p.slug)
              for p in CORPUS.proposals
              for a in article(html(f"{p.slug}/")).select(".cppcc-speaker-body a")]
-    assert found == [(p.speaker.party or p.speaker.body, p.slug) for p in CORPUS.proposals]
+    assert found == [(p.speaker.affiliation, p.slug) for p in CORPUS.proposals]
 
 
 def test_index_by_keyword(html, links):

@@ -32,7 +32,7 @@ from .indexprocess import (
 from .linking import Links
 from .loading import MAX_SOURCE_BYTES, LoadError, Unreadable, load_corpus, read_inside
 from .model import Corpus
-from .rendering import Page, all_pages
+from .rendering import Page, SiteInfo, all_pages
 from .serving import BackgroundIndex, RenderCache
 from .templating import RenderError
 
@@ -64,8 +64,9 @@ class Caches:
 @dataclass
 class Build:
     """One build of the site whose proposals are in `proposals_dir` (shown in messages relative
-    to `root`); `overrides` is the folder of the site's own templates (`templating`);
-    `site_name` names the site in its feeds."""
+    to `root`); `overrides` is the folder of the site's own templates (`templating`), `site`
+    what its configuration says of it (the about page shows it), `site_name` its name (the feeds
+    give it)."""
 
     proposals_dir: Path
     root: Path
@@ -73,6 +74,7 @@ class Build:
     search: bool = True
     overrides: Path | None = None
     site_name: str = ""
+    site: SiteInfo = field(default_factory=SiteInfo)
     caches: Caches | None = None
     corpus: Corpus = field(init=False)
     links: Links = field(init=False)
@@ -128,7 +130,7 @@ class Build:
 
     def make_pages(self) -> None:
         try:
-            pages = all_pages(self.links, self.overrides)
+            pages = all_pages(self.links, self.overrides, self.site)
         except RenderError as error:  # a template's mistake, as `file:line: problem`
             raise BuildError(str(error)) from None
         self.pages = {page.src_uri: page for page in pages}

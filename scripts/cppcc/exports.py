@@ -148,12 +148,13 @@ def proposal_file_schema(links: Links, base: str = "") -> bytes:
 
 
 EXPORTS: list[Export] = [
-    Export(urls.PROPOSALS_JSON, "全部建议", "全部会议和建议的结构化数据:每一项附链接,每篇建议附关键词",
+    Export(urls.PROPOSALS_JSON, "全部发言",
+           "全部会议和发言的结构化数据：每一项附链接，每篇发言附关键词",
            "application/json", proposals_json, schema=ProposalsExport),
-    Export(urls.RECOMMENDATIONS_CSV, "建议清单", "每条建议一行:所属建议、编号、标题、链接",
+    Export(urls.RECOMMENDATIONS_CSV, "建议清单", "每条建议一行：所属发言、编号、标题、链接",
            "text/csv", recommendations_csv),
-    Export(urls.schema("proposal.schema.json"), "建议文件的格式",
-           "proposals/ 中每个 YAML 文件的格式,供编辑器校验", "application/schema+json",
+    Export(urls.schema("proposal.schema.json"), "发言文件的格式",
+           "proposals/ 中每个 YAML 文件的格式，供编辑器校验", "application/schema+json",
            proposal_file_schema),
 ]
 

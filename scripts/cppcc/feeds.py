@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from pypinyin import lazy_pinyin
 
 from . import urls
+from .punctuation import full_width
 
 if TYPE_CHECKING:
     from .linking import Links
@@ -64,7 +65,7 @@ class FeedLink:
     title: str
 
 
-SITE = FeedLink(urls.SITE_FEED, "全部会议的建议")
+SITE = FeedLink(urls.SITE_FEED, "全站更新")
 
 
 @lru_cache(maxsize=4096)  # every proposal page asks, of a few names
@@ -130,7 +131,8 @@ def _stamp(moment: datetime) -> str:
 
 
 def _summary(proposal: Proposal) -> str:
-    text = " ".join(proposal.background[0].speaker_text.split())
+    """The start of the first background paragraph, as the page shows it (`full_width`)."""
+    text = " ".join(full_width(proposal.background[0].speaker_text).split())
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rstrip() + "……"
 
 

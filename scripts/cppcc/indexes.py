@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pypinyin import lazy_pinyin
 
 from . import urls
+from .affiliations import rank
 from .feeds import FeedLink, of_affiliation, of_meeting
 
 if TYPE_CHECKING:
@@ -74,11 +75,12 @@ class Index:
 
 
 def by_affiliation(links: Links) -> Groups:
-    """Party or body -> its proposals; by pinyin."""
+    """Party or body, by its one name (`affiliations`) -> its proposals; the parties and bodies
+    in the CPPCC's order, then any other by pinyin."""
     groups: Groups = {}
     for proposal in links.corpus.proposals:
         groups.setdefault(proposal.speaker.affiliation, []).append(proposal)
-    return dict(sorted(groups.items(), key=lambda kv: pinyin_key(kv[0])))
+    return dict(sorted(groups.items(), key=lambda kv: (rank(kv[0]), pinyin_key(kv[0]))))
 
 
 def by_keyword(links: Links) -> Groups:

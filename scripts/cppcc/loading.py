@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .caching import Memo
-from .model import Corpus, Meeting, Proposal
+from .model import NOTE_KINDS, Corpus, Meeting, Note, Proposal
 from .yamlsource import Document, Issue, excerpt, format_path, read_yaml
 
 MEETINGS_DIR = "meetings"
@@ -167,8 +168,19 @@ def _parse(model: type[M], data: bytes, display: str) -> tuple[Document, M | Non
     return doc, value, issues + more
 
 
+QUOTED = re.compile("\u201c[^\u201d]*\u201d")  # a quotation in a remark: “…”
+
+
+def _other_kind(note: Note) -> tuple[str, str] | None:
+    """(word, kind) where the note's remark, its quotations aside, names another kind of note."""
+    remark = QUOTED.sub("", note.text)
+    return next(((word, kind) for kind, text in NOTE_KINDS.items() if kind != note.kind
+                 for word in text.names if word in remark), None)
+
+
 def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
-    """Rules within one proposal: unique item ids, known problem ids, notes that quote the item."""
+    """Rules within one proposal: unique item ids, known problem ids, notes that quote the item
+    and whose remark agrees with their kind."""
     issues: list[Issue] = []
     seen: dict[str, tuple] = {}
     problem_ids = {p.id for p in proposal.problems}
@@ -194,6 +206,11 @@ def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
             if note.quote not in item.speaker_text:
                 issues.append(doc.issue((*path, "notes", j, "quote"), "must quote text that "
                                         f"occurs in this item: '{note.quote}' does not"))
+            if named := _other_kind(note):
+                word, kind = named
+                issues.append(doc.issue((*path, "notes", j, "text"), "must not name another kind "
+                                        f"of note than its own ('{note.kind}', {note.label}): "
+                                        f"'{word}' names '{kind}' ({NOTE_KINDS[kind].label})"))
         for j, ref in enumerate(getattr(item, "answers", [])):
             if ref not in problem_ids:
                 issues.append(doc.issue((*path, "answers", j), "must be the id of a problem in "

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from . import urls
+from . import affiliations, urls
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # HTML ids the page itself uses; an item may not take them.
@@ -113,13 +113,31 @@ class Strict(BaseModel):
 
 NoteKind = Literal["misprint", "repetition", "lost-text", "unbalanced", "other"]
 
-NOTE_LABELS: dict[str, str] = {
-    "misprint": "疑似印误",
-    "repetition": "文字重复",
-    "lost-text": "文字缺失",
-    "unbalanced": "标点不全",
-    "other": "编者注",
+
+class NoteKindText(NamedTuple):
+    """How the site speaks of a kind of note."""
+
+    label: str  # as the page shows it: 编者注 · <label>
+    meaning: str  # what it means, as the about page explains it
+    names: tuple[str, ...]  # words that name this kind: a remark of another kind may not use them
+
+
+NOTE_KINDS: dict[str, NoteKindText] = {
+    "misprint": NoteKindText(
+        "疑似印误", "印刷页上的字疑似印错（错字、别字），本站照录原文，不作改正。",
+        ("印误", "错字", "别字", "误植")),
+    "repetition": NoteKindText(
+        "文字重复", "同一段文字在印刷页上重复出现，疑为排版重复；本站照录，不作删除。",
+        ("重复", "衍文")),
+    "lost-text": NoteKindText(
+        "文字缺失", "印刷页上缺字、脱字或缺了一段文字，文意因而不通；本站不作补写。",
+        ("缺失", "脱字", "脱文", "脱漏", "漏字")),
+    "unbalanced": NoteKindText(
+        "标点不全", "成对的标点（书名号、引号、括号）只印了一半；本站照录，不作补全。",
+        ("标点不全", "不成对", "没有对应")),
+    "other": NoteKindText("其他", "其他需要向读者说明之处。", ()),
 }
+NOTE_LABELS: dict[str, str] = {kind: text.label for kind, text in NOTE_KINDS.items()}
 
 
 class Note(Strict):
@@ -188,8 +206,9 @@ class Speaker(Strict):
 
     @property
     def affiliation(self) -> str:
-        """What the index by party or body groups on."""
-        return self.party or self.body
+        """What the index by party or body groups on: the party's or body's one name
+        (`affiliations.heading`)."""
+        return affiliations.heading(self.party or self.body)
 
 
 ProposalKind = Literal["speech", "proposal"]
@@ -247,6 +266,12 @@ class Proposal(Strict):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
+
+
+def kinds_label(proposals) -> str:
+    """What the site calls a group of proposals: 发言, 提案, or 发言与提案 where it holds both."""
+    found = {p.kind for p in proposals}
+    return "与".join(label for kind, label in KIND_LABELS.items() if kind in found)
 
 
 class Meeting(Strict):

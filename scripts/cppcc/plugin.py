@@ -36,7 +36,7 @@ from .builder import (
 from .builder import Page as MkDocsPage
 from .builder import config_options as c
 from .publishing import StagedSite, unwritable
-from .rendering import TocEntry, esc
+from .rendering import SiteInfo, TocEntry, esc
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
@@ -77,6 +77,22 @@ def with_our_search(html: str) -> Markup:
     return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
 
 
+SITE_KEYS = ("licence", "contact")  # what `extra: cppcc:` in mkdocs.yml may say of the site
+
+
+def site_info(config: MkDocsConfig) -> SiteInfo:
+    """What mkdocs.yml says of the site for its about page: `copyright`, and `extra: cppcc:`
+    `licence` and `contact` (each a text, or left out)."""
+    ours = config.extra.get("cppcc") or {}
+    if not isinstance(ours, dict):
+        raise PluginError("extra.cppcc: must be a mapping of keys to values")
+    problems = [f"extra.cppcc.{key}: must be a text" for key in SITE_KEYS
+                if not isinstance(ours.get(key, ""), str)]
+    if problems:
+        raise PluginError("; ".join(problems))
+    return SiteInfo(config.copyright or "", *(ours.get(key, "").strip() for key in SITE_KEYS))
+
+
 def _add_once(items: list, item: str) -> None:
     if item not in items:
         items.append(item)
@@ -106,7 +122,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         self.build = build = Build(root / self.config.proposals_dir, root, log,
                                    search=self.config.search, caches=self.caches,
                                    overrides=Path(overrides) if overrides else None,
-                                   site_name=config.site_name)
+                                   site=site_info(config), site_name=config.site_name)
         try:
             build.load()
             build.check()

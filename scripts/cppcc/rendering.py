@@ -8,8 +8,11 @@ styles (`grid cards`, `admonition`), plus a few `cppcc-*` classes of our own sty
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache, partial
+from html import unescape
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -20,8 +23,9 @@ from .exports import EXPORTS
 from .feeds import FeedLink
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
-from .model import Note, Proposal
+from .model import NOTE_KINDS, Note, Proposal, kinds_label
 from .parallel import fork_map
+from .punctuation import FULL_WIDTH, full_width
 from .templating import Templates, esc
 
 
@@ -72,26 +76,23 @@ def _link(page: str, to: str, text: str, **attrs: str) -> str:
     return f'<a href="{esc(urls.relative(page, to))}"{extra}>{esc(text)}</a>'
 
 
-def _marks(text: str, notes: list[Note]) -> list[tuple[str, Note | None]]:
-    """The text in parts, each with the note about it, if any; overlapping spans keep the first."""
-    spans, taken = [], -1
-    for note in sorted(notes, key=lambda n: text.find(n.quote)):
-        start = text.find(note.quote)
-        if start > taken:
-            spans.append((start, start + len(note.quote), note))
-            taken = start + len(note.quote) - 1
-    parts, pos = [], 0
-    for start, end, note in spans:
-        parts += [(text[pos:start], None), (text[start:end], note)]
-        pos = end
-    return [*parts, (text[pos:], None)]
+def _marks(text: str, notes: list[Note]) -> list[tuple[str, tuple[Note, ...]]]:
+    """The text as the page shows it (`punctuation.full_width`), in parts, each with the notes
+    about it: none, one, or every note whose span covers it where spans overlap. A note is
+    about the first occurrence of its quote."""
+    shown = full_width(text)  # one mark for another: the notes' spans stay where they were
+    spans = [(start, start + len(n.quote), n) for n in notes if (start := text.find(n.quote)) >= 0]
+    cuts = sorted({0, len(text), *(at for span in spans for at in span[:2])})
+    return [(shown[a:b], tuple(n for start, end, n in spans if start <= a and b <= end))
+            for a, b in pairwise(cuts)]
 
 
 def page_templates(overrides: Path | None = None) -> Templates:
     """Our templates, the site's overrides (in `overrides`, the theme's custom_dir) first, with
     the helpers they call."""
     return Templates(overrides, relative=urls.relative, urls=urls, feeds=feeds, PARTIES=PARTIES,
-                     KEYWORDS=KEYWORDS, marks=_marks)
+                     KEYWORDS=KEYWORDS, marks=_marks, shown=full_width,
+                     kinds_label=kinds_label)
 
 
 @cache
@@ -121,10 +122,12 @@ class ProposalRenderer:
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
             TocEntry("recommendations", "建议", 2, [
-                TocEntry(r.id, f"{n}. {r.label}", 3) for n, r in enumerate(p.recommendations, 1)]),
+                TocEntry(r.id, f"{n}. {full_width(r.label)}", 3)
+                for n, r in enumerate(p.recommendations, 1)]),
         ]
         if related:
-            toc.append(TocEntry("related", "相关建议", 2))
+            toc.append(TocEntry(
+                "related", "相关" + kinds_label(r.proposal for r in related), 2))
         follow = [feeds.of_meeting(meeting), feeds.of_affiliation(p.speaker.affiliation)]
         return Page(self.url, p.title, _document(p.title, [body]), toc, follow)
 
@@ -133,36 +136,73 @@ def _cards(templates: Templates, links: Links, page: str, proposals: list[Propos
     return templates.render("partials/cards.html", url=page, links=links, proposals=proposals)
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the site's configuration says of itself, for the about page: its copyright line,
+    the licence of its texts and data, and where to report an error ("" where it says nothing)."""
+
+    copyright: str = ""
+    licence: str = ""
+    contact: str = ""  # an e-mail address, a web address, or any text
+
+    @property
+    def contact_href(self) -> str:
+        """Where a link to the contact points: an address as it is, `mailto:` an e-mail address;
+        "" for a contact that is neither."""
+        if re.fullmatch(r"(?:https?://|mailto:)\S+", self.contact):
+            return self.contact
+        return f"mailto:{self.contact}" if re.fullmatch(r"[^\s@]+@[^\s@]+", self.contact) else ""
+
+
+ABOUT_TITLE = "关于本站"
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+
+
+def _section_toc(html: str) -> list[TocEntry]:
+    """A table of contents of a page's sections, its `<h2 id>` headings."""
+    return [TocEntry(id_, unescape(re.sub("<[^>]+>", "", title)), 2)
+            for id_, title in _HEADING.findall(html)]
+
+
 class IndexRenderer:
-    """The pages of every index, each drawn by its index's template."""
+    """The pages of every index, each drawn by its index's template; the home and about pages."""
 
     def __init__(self, links: Links, templates: Templates):
         self.links, self.templates = links, templates
 
-    def _context(self, url: str, listing: Listing, page: IndexPage, **extra) -> dict:
+    def _context(self, url: str, **extra) -> dict:
         templates = self.templates
-        return {"links": self.links, "url": url, "listing": listing, "page": page,
+        return {"links": self.links, "url": url,
                 "link": lambda to, text, **attrs: Markup(_link(url, to, text, **attrs)),
                 "cards": lambda proposals: Markup(_cards(templates, self.links, url, proposals)),
                 "items_with": _items_with, **extra}
 
-    def _render(self, template: str, title: str, context: dict) -> Page:
+    def _render(self, template: str, title: str, context: dict,
+                follow: list[FeedLink] | None = None) -> Page:
         body = self.templates.render(template, **context).strip("\n")
-        listing, page = context["listing"], context["page"]
-        return Page(context["url"], title, _document(title, [body]),
-                    feeds=listing.index.feeds(page))
+        return Page(context["url"], title, _document(title, [body]), feeds=follow or [])
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
         index = listing.index
-        title = index.title + (f"(第 {page.number} 页)" if page.number > 1 else "")
-        return self._render(index.template, title, self._context(page.url, listing, page,
-                                                                 title=title))
+        title = index.title + (f"（第 {page.number} 页）" if page.number > 1 else "")
+        return self._render(index.template, title, self._context(
+            page.url, listing=listing, page=page, title=title), listing.index.feeds(page))
 
     def home(self) -> Page:
         latest = self.links.corpus.meetings[-1]
         listing = self.links.indexes.of_meeting(latest)
         return self._render("home.html", latest.headline, self._context(
-            urls.HOME, listing, listing.pages[0], exports=EXPORTS))
+            urls.HOME, listing=listing, page=listing.pages[0], exports=EXPORTS),
+            listing.index.feeds(listing.pages[0]))
+
+    def about(self, site: SiteInfo) -> Page:
+        """Where the text comes from and how it was edited, the notes, the punctuation, citing,
+        the open data and its licence, and how to report an error."""
+        page = self._render("about.html", ABOUT_TITLE, self._context(
+            urls.ABOUT, title=ABOUT_TITLE, site=site, exports=EXPORTS, note_kinds=NOTE_KINDS,
+            marks=FULL_WIDTH))
+        page.toc = _section_toc(page.html)
+        return page
 
 
 def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
@@ -172,13 +212,15 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
             if word in item.speaker_text]
 
 
-def all_pages(links: Links, overrides: Path | None = None) -> list[Page]:
+def all_pages(links: Links, overrides: Path | None = None,
+              site: SiteInfo = SiteInfo()) -> list[Page]:
     """Every page; each is made on its own, on every core, once what they share is known.
-    `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates."""
+    `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates;
+    `site`: what the configuration says of the site (the about page shows it)."""
     links.prepare()
     templates = page_templates(overrides)  # compiled once, before the workers fork
     indexes = IndexRenderer(links, templates)
-    jobs = [indexes.home]
+    jobs = [indexes.home, partial(indexes.about, site)]
     jobs += [partial(indexes.page, listing, page) for listing, page in links.indexes.pages()]
     jobs += [ProposalRenderer(links, p, templates).page for p in links.corpus.proposals]
     return fork_map(lambda job: job(), jobs, chunksize=64)

@@ -20,6 +20,7 @@ MEETINGS = index("meetings")  # the archive of meetings; a meeting's page is bel
 PARTIES = index("parties")
 KEYWORDS = index("keywords")
 YEARS = index("years")  # the archive by year; a year's page is below it
+ABOUT = "about/"  # about this site: its source, its editing, citing, the open data, errors
 ASSETS = "assets/cppcc/"  # our stylesheet and scripts
 SEARCH_ASSETS = f"{ASSETS}search/"  # the browser side of the search
 SEARCH_INDEX = "search/cppcc/"  # the search index (`search.indexing`)
@@ -40,10 +41,11 @@ ID_PREFIXES = ("cppcc-", "__")
 
 def reserved_slugs() -> frozenset[str]:
     """The folders at the top of the site that are not proposals, which no slug may take: ours
-    and every index's (an index names its own, in `indexes.INDEXES`)."""
+    (the about page's among them) and every index's (an index names its own, in
+    `indexes.INDEXES`)."""
     from .indexes import INDEXES
 
-    paths = (ASSETS, SEARCH_INDEX, SCHEMA, SOURCES, FEEDS, *(i.url for i in INDEXES))
+    paths = (ABOUT, ASSETS, SEARCH_INDEX, SCHEMA, SOURCES, FEEDS, *(i.url for i in INDEXES))
     return frozenset(path.split("/", 1)[0] for path in paths)
 
 

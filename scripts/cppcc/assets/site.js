@@ -53,10 +53,10 @@
     copyText(url).then(function () {
       button.textContent = "已复制";
       button.setAttribute("data-cppcc-copied", url);
-      announce("已复制链接:" + url);
+      announce("已复制链接：" + url);
     }, function () {
       button.textContent = "复制失败";
-      announce("无法复制,请手动复制链接:" + url);
+      announce("无法复制，请手动复制链接：" + url);
     }).then(function () {
       window.setTimeout(function () { button.textContent = label; }, 2000);
     });
