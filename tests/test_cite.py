@@ -189,7 +189,8 @@ def test_every_proposal_page_shows_its_reference_and_that_the_source_gives_no_da
 
 def test_the_meeting_page_and_home_show_the_meeting_reference_and_no_date(site_dir):
     meeting = CORPUS.meetings[0]
-    assert when(soup(site_dir, f"meetings/{meeting.id}/")) == [["第 9 届第 3 次会议", "原文未载明日期"]]
+    facts = soup(site_dir, f"meetings/{meeting.id}/").select_one(".cppcc-meeting-facts")
+    assert facts.get_text().startswith("第 9 届第 3 次会议 · 原文未载明日期 · ")
     assert when(soup(site_dir, "")) == [["第 9 届第 3 次会议", "原文未载明日期"]]
 
 

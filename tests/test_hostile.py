@@ -258,6 +258,28 @@ def test_csv_export_holds_the_yaml_exactly(site, links):
         for p in links.corpus.proposals for r in p.recommendations]
 
 
+def test_feeds_hold_the_yaml_strings_as_text(site, links):
+    """Every feed is well-formed XML whose entries carry the titles, speakers, topics and
+    parties exactly (attributes included: a line break in a category stays one)."""
+    from lxml import etree
+
+    from cppcc.punctuation import full_width
+
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    by_title = {p.title: p for p in links.corpus.proposals}
+    feeds = sorted((site / "feeds").rglob("*.xml"))
+    assert len(feeds) == 1 + 1 + len({p.speaker.affiliation for p in links.corpus.proposals})
+    for path in feeds:
+        tree = etree.fromstring(path.read_bytes())
+        for entry in tree.findall("a:entry", atom):
+            p = by_title[entry.findtext("a:title", namespaces=atom)]
+            assert entry.findtext("a:author/a:name", namespaces=atom) == p.speaker.name
+            assert [c.get("term") for c in entry.findall("a:category", atom)] == [
+                p.topic, p.speaker.affiliation]
+            summary = entry.findtext("a:summary", namespaces=atom).removesuffix("……")
+            assert " ".join(full_width(p.background[0].text).split()).startswith(summary)
+
+
 @pytest.mark.browser
 def test_no_script_runs_and_nothing_is_fetched_in_chromium(site, browser):
     """Every hostile page, the indexes and the home page: no dialog, no console error, no

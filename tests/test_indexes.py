@@ -49,7 +49,7 @@ def test_the_archive_lists_every_meeting_by_committee_and_term_newest_first(many
     for m in sorted(corpus.meetings, key=lambda m: (indexes.pinyin_key(m.committee), -m.term,
                                                     -m.session)):
         count = len(corpus.of_meeting(m.id))
-        line = f"第 {m.session} 次会议" + (f" · {m.year} 年" if m.year else "") + f" · {count} 篇"
+        line = f"第 {m.session} 次会议 · {m.dates} · {count} 篇 · 订阅"
         expected.setdefault(committee_term(m), []).append((f"{m.id}/", m.title, line))
     found = archive(many)
     assert found == list(expected.items())
@@ -64,8 +64,9 @@ def test_the_real_archive_names_the_meeting_with_no_date_it_does_not_print(site_
     assert len(load_corpus(REPO / "proposals").meetings) == 1
     assert [text(h) for h in page.find_all("h2")] == ["政协辽源市委员会 · 第 9 届"]
     assert [(a["href"], text(a)) for a in page.select("ul a")] == [
-        ("liaoyuan-9-3/", "政协辽源市第九届委员会第三次会议")]
-    assert text(page.select_one("ul span")) == "第 3 次会议 · 7 篇"
+        ("liaoyuan-9-3/", "政协辽源市第九届委员会第三次会议"),
+        ("../feeds/meetings/liaoyuan-9-3.xml", "订阅")]
+    assert text(page.select_one("ul span")) == "第 3 次会议 · 原文未载明日期 · 7 篇 · 订阅"
     nav = [(a["href"], text(a)) for a in html.select(".md-nav--primary a.md-nav__link")]
     assert ("./", "历次会议") in nav
     home = BeautifulSoup((site_dir / "index.html").read_text(encoding="utf-8"), "html.parser")

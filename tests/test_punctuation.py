@@ -97,8 +97,8 @@ def own_words(html: str, yaml_texts: list[str]) -> list[str]:
 def test_every_page_writes_its_own_words_with_full_width_marks(site_dir):
     yaml_texts = metadata(CORPUS)
     pages = sorted(site_dir.rglob("*.html"))
-    # the proposals; home, about and 404; the three indexes and the meeting's page
-    assert len(pages) == len(CORPUS.proposals) + 7 and site_dir / "about/index.html" in pages
+    # the proposals; home, about and 404; the four indexes, the meeting's page and its year's
+    assert len(pages) == len(CORPUS.proposals) + 9 and site_dir / "about/index.html" in pages
     found = {}
     for page in pages:
         html = page.read_text(encoding="utf-8")

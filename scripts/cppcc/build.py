@@ -5,7 +5,7 @@
 3. link     cut the texts (jieba), find keywords, neighbours, related proposals, indexes (`linking`)
 4. index    start writing the search index, in a child process, beside the site (`indexprocess`)
 5. pages    make every page in memory, on every core (`rendering`); the static files beside them
-6. exports  write the open data into the finished site, and move the search index in
+6. exports  write the open data and the feeds into the finished site, and move the search index in
 7. publish  the builder swaps the finished site into place (`publishing`)
 
 No MkDocs here: the plugin (`plugin.py`) runs these steps from MkDocs' events, hands the pages to
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import exports, permalinks, search, urls
+from . import exports, feeds, permalinks, search, urls
 from .caching import Memo
 from .indexprocess import (
     INDEX_SCRATCH,
@@ -157,11 +157,12 @@ class Build:
         return out
 
     def finish(self, site: Path, previous: Path | None = None) -> None:
-        """Write the exports into the finished `site` and move the search index in (for
-        `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
+        """Write the exports and the feeds into the finished `site` and move the search index in
+        (for `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
         if not self.site.url:
             self.log.info(NO_ADDRESS)
         write_files(site, exports.site_files(self.links, self.site.url))
+        write_files(site, feeds.files(self.links, self.site.url, self.site.name))
         if self.index:
             try:
                 self.index.wait()

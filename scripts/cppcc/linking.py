@@ -48,11 +48,18 @@ class Links:
         self._related: dict[str, list[Related]] = {}
 
     @cached_property
+    def by_meeting(self) -> dict[str, list[Proposal]]:
+        """Meeting id -> its proposals in printed order (every meeting, in one pass)."""
+        out: dict[str, list[Proposal]] = {m.id: [] for m in self.corpus.meetings}
+        for proposal in self.corpus.proposals:  # sorted by meeting, then printed order
+            out[proposal.meeting].append(proposal)
+        return out
+
+    @cached_property
     def _meeting_order(self) -> dict[str, tuple[list[Proposal], int]]:
         """Per slug: the proposals of its meeting in printed order, and its place among them."""
         out = {}
-        for meeting in self.corpus.meetings:
-            same = self.corpus.of_meeting(meeting.id)
+        for same in self.by_meeting.values():
             out.update((p.slug, (same, i)) for i, p in enumerate(same))
         return out
 
@@ -62,7 +69,7 @@ class Links:
 
     def prepare(self) -> None:
         """Compute at once what many pages look up (before pages are made on several cores)."""
-        _ = self._meeting_order, self._by_slug, self._postings, self.indexes
+        _ = self.by_meeting, self._meeting_order, self._by_slug, self._postings, self.indexes
 
     def neighbours(self, proposal: Proposal) -> tuple[Proposal | None, Proposal | None]:
         """Previous and next proposal in the meeting's printed order."""

@@ -340,6 +340,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
     if issues:
         raise LoadError(issues)
     return Corpus(
-        meetings=sorted((m for _, m in meetings), key=lambda m: (m.year or 0, m.term, m.session, m.id)),
+        meetings=sorted((m for _, m in meetings), key=lambda m: (
+            m.year or 0, m.start or date.min, m.term, m.session, m.id)),
         proposals=sorted((p for _, p in proposals), key=lambda p: (p.meeting, p.order, p.slug)),
     )

@@ -289,6 +289,9 @@ class Meeting(Strict):
         "the site then says the date is not given, it never guesses one."))
     end: Day | None = Field(default=None, description="The last day, where it differs from `start`.")
     place: Extra = Field(default="", description="Where it met, e.g. 辽源市会议中心.")
+    published: Day | None = Field(default=None, description=(
+        "The day this site first published the meeting's proposals: the editors' record, not "
+        "the source's. The feeds date by it the proposals whose own day is not known."))
     source: SourcePath = Field(default="", description=(
         "The printed source, a file in proposals/ named relative to it; the site publishes it."))
 

@@ -18,7 +18,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from material import __version__ as material_version
 
-from . import search, theming, urls
+from . import feeds, search, theming, urls
 from .build import Build, BuildError, Caches
 from .builder import (
     Abort,
@@ -166,8 +166,15 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         self.nav = nav
         return nav
 
+    def feeds_of(self, page) -> list[feeds.FeedLink]:
+        """The feeds a page links to (`docs/overrides/main.html`): the site's on every page,
+        then those of our page (its meeting's, its party's...)."""
+        ours = self.build.pages.get(page.file.src_uri) if getattr(page, "file", None) else None
+        return [feeds.SITE, *(ours.feeds if ours else ())]
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["cppcc_with_our_search"] = with_our_search
+        env.globals["cppcc_feeds"] = self.feeds_of
         theming.install(env)
         if self.config.prerender and not self.caches:
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)

@@ -18,9 +18,10 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from . import urls
+from . import feeds, urls
 from .citing import citation_data
 from .exports import EXPORTS
+from .feeds import FeedLink
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
 from .linking import Links
 from .metadata import (
@@ -46,8 +47,9 @@ class TocEntry:
 
 @dataclass
 class Page:
-    """A generated page: where it lives, its title, its Markdown and its table of contents, and
-    what it says of itself: a description and the HTML of its head's metadata (`metadata.py`)."""
+    """A generated page: where it lives, its title, its Markdown and its table of contents, what
+    it says of itself (a description and the HTML of its head's metadata: `metadata.py`) and the
+    feeds it links to (`<link rel="alternate">`) beside the site's own."""
 
     url: str
     title: str
@@ -55,6 +57,7 @@ class Page:
     toc: list[TocEntry] = field(default_factory=list)
     description: str = ""
     head: str = ""
+    feeds: list[FeedLink] = field(default_factory=list)
 
     @property
     def src_uri(self) -> str:
@@ -98,7 +101,7 @@ def _marks(text: str, notes: list[Note]) -> list[tuple[str, tuple[Note, ...]]]:
 def page_templates(overrides: Path | None = None) -> Templates:
     """Our templates, the site's overrides (in `overrides`, the theme's custom_dir) first, with
     the helpers they call."""
-    return Templates(overrides, relative=urls.relative, urls=urls, PARTIES=PARTIES,
+    return Templates(overrides, relative=urls.relative, urls=urls, feeds=feeds, PARTIES=PARTIES,
                      KEYWORDS=KEYWORDS, marks=_marks, shown=full_width,
                      kinds_label=kinds_label)
 
@@ -132,6 +135,7 @@ class ProposalRenderer:
         p, links = self.p, self.links
         related = links.related(p)
         previous, next_ = links.neighbours(p)
+        meeting = links.corpus.meeting(p.meeting)
         toc = [
             TocEntry("background", "背景", 2),
             TocEntry("problems", "存在的问题", 2),
@@ -145,7 +149,7 @@ class ProposalRenderer:
         keywords = links.keywords.of(p)
         body = self.templates.render(
             "proposal.html", proposal=p, url=self.url, links=links,
-            meeting=links.corpus.meeting(p.meeting), labels=p.labels(),
+            meeting=meeting, labels=p.labels(),
             keywords=keywords, related=related, previous=previous, next=next_, toc=toc,
             cite=citation_data(links.corpus, p, self.site.url))
         description = proposal_description(p)
@@ -153,7 +157,8 @@ class ProposalRenderer:
         head = _head(self.templates, self.site, self.url, p.title, description, "article",
                      day.isoformat() if day else "",
                      proposal_json_ld(links.corpus, p, self.site, keywords))
-        return Page(self.url, p.title, _document(p.title, [body]), toc, description, head)
+        follow = [feeds.of_meeting(meeting), feeds.of_affiliation(p.speaker.affiliation)]
+        return Page(self.url, p.title, _document(p.title, [body]), toc, description, head, follow)
 
 
 def _cards(templates: Templates, links: Links, page: str, proposals: list[Proposal]) -> str:
@@ -183,7 +188,8 @@ class IndexRenderer:
                 "cards": lambda proposals: Markup(_cards(templates, self.links, url, proposals)),
                 "items_with": _items_with, **extra}
 
-    def _render(self, template: str, title: str, context: dict) -> Page:
+    def _render(self, template: str, title: str, context: dict,
+                follow: list[FeedLink] | None = None) -> Page:
         body = self.templates.render(template, **context).strip("\n")
         listing = context.get("listing")  # a meeting's index describes the meeting
         subject = listing.index.subject if listing else None
@@ -191,19 +197,20 @@ class IndexRenderer:
                        else self.site.description or title)
         head = _head(self.templates, self.site, context["url"], title, description)
         return Page(context["url"], title, _document(title, [body]), description=description,
-                    head=head)
+                    head=head, feeds=follow or [])
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
         index = listing.index
         title = index.title + (f"（第 {page.number} 页）" if page.number > 1 else "")
         return self._render(index.template, title, self._context(
-            page.url, listing=listing, page=page, title=title))
+            page.url, listing=listing, page=page, title=title), listing.index.feeds(page))
 
     def home(self) -> Page:
         latest = self.links.corpus.meetings[-1]
         listing = self.links.indexes.of_meeting(latest)
         return self._render("home.html", latest.headline, self._context(
-            urls.HOME, listing=listing, page=listing.pages[0], exports=EXPORTS))
+            urls.HOME, listing=listing, page=listing.pages[0], exports=EXPORTS),
+            listing.index.feeds(listing.pages[0]))
 
     def about(self, site: SiteInfo) -> Page:
         """Where the text comes from and how it was edited, the notes, the punctuation, citing,
