@@ -19,6 +19,7 @@ import random
 import re
 import shutil
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -144,16 +145,20 @@ class Writer:
 
 
 def meetings(count: int) -> list[dict]:
-    """`count` meetings of three committees, one session a year each, over several terms."""
+    """`count` meetings of three committees, one session a year each, over several terms, each
+    with its dates (a fixed day of its year)."""
     out = []
     for k in range(count):
         city, year_index = k % 3, k // 3  # three committees, one session a year each
         term, session, year = 8 + year_index // 5, 1 + year_index % 5, 2019 + year_index
         name = f"政协{CITIES[city]}市第{NUMERALS[term - 1]}届委员会第{NUMERALS[session - 1]}次会议"
+        # a fixed day of the year for each committee, in the order of their ids (as meetings sort)
+        start = date(year, 1, 8 + 7 * sorted(CITY_IDS[:3]).index(CITY_IDS[city]))
         out.append({"id": f"{CITY_IDS[city]}-{term}-{session}-{year}", "title": name,
                     "headline": "凝聚汇智谋共识 建言献策促发展", "subtitle": f"——{name}发言摘要",
                     "committee": f"政协{CITIES[city]}市委员会", "term": term, "session": session,
-                    "year": year, "_city": CITIES[city]})
+                    "year": year, "start": start, "end": start + timedelta(days=3),
+                    "_city": CITIES[city]})
     return out
 
 

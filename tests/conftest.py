@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from bench.harness import CHROMIUM, build_site, chromium, serve
+from helpers import DESKTOP
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -47,3 +49,32 @@ def page(browser):
     yield tab
     context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+@pytest.fixture
+def open_tab(browser, base_url):
+    """Open a tab (`open_tab(viewport=..., **context options)`); checks errors and requests:
+    no uncaught error in the page, no request that leaves 127.0.0.1."""
+    contexts, errors, away = [], [], []
+
+    def record(request):
+        parts = urlsplit(request.url)
+        if parts.scheme not in LOCAL_SCHEMES and parts.hostname != "127.0.0.1":
+            away.append(request.url)
+
+    def open_(viewport=DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("request", record)
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == [], "uncaught errors in the page"
+    assert away == [], "requests that left 127.0.0.1"

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PHONE = {"width": 375, "height": 812}  # the browser tests' viewports
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def copy_project(root: Path) -> Path:

@@ -7,45 +7,17 @@ pages. Every test also checks that no request leaves 127.0.0.1.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cppcc.loading import load_corpus
+from helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
 CORPUS = load_corpus(Path(__file__).resolve().parents[1] / "proposals")
-LOCAL_SCHEMES = {"data", "blob", "about"}
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def open_tab(browser, base_url):
-    """Open a tab (`open_tab(viewport=..., **context options)`); checks errors and requests."""
-    contexts, errors, away = [], [], []
-
-    def record(request):
-        parts = urlsplit(request.url)
-        if parts.scheme not in LOCAL_SCHEMES and parts.hostname != "127.0.0.1":
-            away.append(request.url)
-
-    def open_(viewport=DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.on("request", record)
-        return tab
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == [], "uncaught errors in the page"
-    assert away == [], "requests that left 127.0.0.1"
 
 
 def in_viewport(tab, selector: str) -> dict:
@@ -170,7 +142,8 @@ def test_line_length_is_comfortable_on_a_wide_screen(open_tab, base_url):
 
 
 HIDDEN_IN_PRINT = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search",
-                   ".cppcc-copy", ".cppcc-pager", ".md-footer"]
+                   ".cppcc-copy", ".cppcc-pager", ".cppcc-print", ".cppcc-toc", ".cppcc-keywords",
+                   "#related", ".cppcc-related"]
 
 
 def test_print_shows_the_text_without_navigation(open_tab, base_url):
@@ -183,6 +156,7 @@ def test_print_shows_the_text_without_navigation(open_tab, base_url):
     expect(tab.locator("article h1")).to_be_visible()
     expect(tab.locator(".cppcc-rec").first).to_be_visible()
     expect(tab.locator(".cppcc-note").first).to_be_visible()
+    expect(tab.locator(".md-footer .md-copyright")).to_be_visible()  # the source line
     tab.emulate_media(media="screen")
     expect(tab.locator(".md-header")).to_be_visible()
 
@@ -199,11 +173,14 @@ def serious_violations(tab) -> list[tuple[str, str, list]]:
 A11Y_CASES = [("desktop", path) for path in A11Y_PAGES] + [("phone", p) for p in A11Y_PAGES[:2]]
 # The search dialog, open with results drawn by our search.
 A11Y_CASES += [("desktop", "?q=专精特新"), ("phone", "?q=laozihao")]
+# The dark colour scheme (Material's slate), on a desktop.
+A11Y_CASES += [("dark", ""), ("dark", f"{LONGEST.slug}/"), ("dark", "?q=专精特新")]
 
 
 @pytest.mark.parametrize(("viewport", "path"), A11Y_CASES, ids=lambda p: p or "home")
 def test_no_serious_accessibility_violations(open_tab, base_url, viewport, path):
-    tab = open_tab(viewport=PHONE if viewport == "phone" else DESKTOP)
+    tab = open_tab(viewport=PHONE if viewport == "phone" else DESKTOP,
+                   color_scheme="dark" if viewport == "dark" else "light")
     tab.goto(base_url + path)
     if "?q=" in path:
         expect(tab.locator(".md-search-result__item").first).to_be_visible()

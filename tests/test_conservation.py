@@ -1,16 +1,21 @@
-"""The YAML holds every word of the printed page exactly once, in reading order, and nothing else.
+"""The YAML holds every word of the printed page exactly once, in reading order, and nothing else;
+the built pages show every one of them.
 
 The printed source is `proposals/<meeting.source>`. Its headers (headline, subtitle, titles,
 speaker lines) are metadata; the markers 存在的问题 and 建议 are structure; everything else is
-speaker text and must be found in exactly one proposal.
+speaker text and must be found in exactly one proposal. The pages show that text with the OCR's
+ASCII marks full width where they stand in Chinese (`punctuation.full_width`, the function the
+pages use): one mark for its twin, no word added or lost.
 """
 
 import re
 from collections import Counter
 
 import pytest
+from bs4 import BeautifulSoup
 
 from cppcc.loading import load_corpus
+from cppcc.punctuation import FULL_WIDTH, full_width
 
 MARKERS = re.compile(r"存在的问题[::。]|建议[::]")
 PIECE = re.compile(r"[^。;;::]+")
@@ -90,3 +95,56 @@ def test_same_characters_as_the_page(source, corpus):
     printed = Counter("".join(body_paragraphs(source, corpus)))
     written = Counter("".join(p.speaker_text for p in corpus.proposals))
     assert written == printed, (written - printed, printed - written)
+
+
+# -- what the pages show ---------------------------------------------------------------------------
+
+HALF_WIDTH = str.maketrans({twin: mark for mark, twin in FULL_WIDTH.items()})
+
+
+def parts(corpus):
+    """(proposal, item, [its texts]) of every item: a passage's text, a recommendation's
+    headline and body."""
+    return [(p, item, [t for t in item.parts if t]) for p in corpus.proposals for item in p.items()]
+
+
+def shown_on_page(element) -> list[str]:
+    """The speaker's texts of an item element, as the page shows them: its paragraphs and
+    headline without their number, notes, cross-references and actions."""
+    element = BeautifulSoup(str(element), "html.parser")
+    for extra in element.select("aside, .cppcc-num, .cppcc-xref, .cppcc-actions, button"):
+        extra.decompose()
+    root = element.find(True)
+    return [t.get_text().removeprefix(" ") for t in root.find_all(["p", "h3"], recursive=False)]
+
+
+def test_the_pages_marks_change_only_ascii_marks_for_their_twins(corpus):
+    changed = Counter()
+    for _, _, texts in parts(corpus):
+        for text in texts:
+            shown = full_width(text)
+            assert len(shown) == len(text)
+            changed.update((a, b) for a, b in zip(text, shown, strict=True) if a != b)
+    assert set(changed) <= set(FULL_WIDTH.items()), changed
+    # the OCR's 234 commas, 51 semicolons and 8 pairs of parentheses all stand in Chinese
+    assert [changed[(mark, FULL_WIDTH[mark])] for mark in ",;()"] == [234, 51, 8, 8]
+
+
+def test_every_item_on_its_page_is_its_text_as_shown(site_dir, corpus):
+    for p in corpus.proposals:
+        page = BeautifulSoup((site_dir / p.slug / "index.html").read_text("utf-8"), "html.parser")
+        for item in p.items():
+            texts = [t for t in item.parts if t]
+            assert shown_on_page(page.find(id=item.id)) == [full_width(t) for t in texts], item.id
+
+
+def test_the_pages_hold_every_printed_character(site_dir, source, corpus):
+    """Page by page, nothing added and nothing dropped: the printed characters, each mark and
+    its full-width twin counted as one."""
+    shown = Counter()
+    for p in corpus.proposals:
+        page = BeautifulSoup((site_dir / p.slug / "index.html").read_text("utf-8"), "html.parser")
+        for item in p.items():
+            shown.update("".join(shown_on_page(page.find(id=item.id))).translate(HALF_WIDTH))
+    printed = Counter("".join(body_paragraphs(source, corpus)).translate(HALF_WIDTH))
+    assert shown == printed, (shown - printed, printed - shown)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from bench.harness import serve
 
@@ -20,9 +21,10 @@ DIRECTIVES = {d.split()[0]: d.split()[1:] for d in HEADER.split("; ")}
 
 
 def inline_scripts(page: BeautifulSoup) -> list[str]:
-    """Scripts that run from the page's own text (JSON data blocks do not run)."""
+    """Scripts that run from the page's own text (JSON data blocks, JSON-LD among them, do not
+    run)."""
     return [s.string or "" for s in page.find_all("script")
-            if not s.get("src") and s.get("type") not in ("application/json",)]
+            if not s.get("src") and s.get("type") not in ("application/json", "application/ld+json")]
 
 
 def sha256(text: str) -> str:
@@ -113,6 +115,13 @@ def test_the_site_still_works_under_the_header(csp_tab):
     tab.wait_for_function("document.querySelector('#legal-workforce [data-cppcc-copied]')")
     copied = button.get_attribute("data-cppcc-copied")
     assert copied == base + "rule-of-law/#legal-workforce"
+    tab.locator("#legal-workforce button.cppcc-cite").click()  # a dialog made by the script
+    with tab.expect_download() as download:  # a file made in the page (a blob: URL)
+        tab.locator("#cppcc-cite-dialog").get_by_role("link", name="RIS").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"TY  - ELEC\r\n")
+    tab.locator("#cppcc-cite-dialog").get_by_role("button", name="复制引文").click()
+    expect(tab.locator("#cppcc-cite-dialog").get_by_role("status")).to_have_text("已复制到剪贴板")
+    tab.keyboard.press("Escape")
     tab.locator("input.md-search__input").click()
     tab.locator("input.md-search__input").fill("法治")
     tab.wait_for_selector(".md-search-result__list > *", timeout=10_000)

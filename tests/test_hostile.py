@@ -174,7 +174,10 @@ def test_no_markup_from_the_yaml_reaches_any_page(site):
         assert not page.select("img, iframe, svg[onload], style, base, [onerror], [onload]"), path
         assert not page.select('[href^="javascript:"]:not(.md-search__icon), [src^="javascript:"], #evil, #evil2'), path
         for script in page.find_all("script"):
-            assert "alert" not in script.get_text(), path
+            if script.get("type") in ("application/json", "application/ld+json"):
+                json.loads(script.string)  # data, whole: no text of the YAML closed the block
+            else:
+                assert "alert" not in script.get_text(), path
         assert "49" not in page.get_text().split(), path  # {{ 7*7 }} was never evaluated
 
 
@@ -204,7 +207,7 @@ def test_parties_page_shows_every_string_as_text(site, links):
 def test_keyword_chips_and_index_show_text(site, links):
     page = soup(site, "keywords")
     assert [a.get_text() for a in page.select(".cppcc-keyword-cloud a")] == list(links.indexes[KEYWORDS].groups)
-    titles = {li.a.get_text() for li in page.select("h2 + ul > li")}
+    titles = {li.a.get_text() for li in page.select("h3 + ul > li")}
     assert titles == {p.title for ps in links.indexes[KEYWORDS].groups.values() for p in ps}
     for p in links.corpus.proposals:
         chips = [a.get_text() for a in soup(site, p.slug).select(".cppcc-keywords a")]
@@ -218,8 +221,8 @@ def test_related_and_pager_show_titles_as_text(site, links):
         assert related == [r.proposal.title for r in links.related(p)]
         prev, next_ = links.neighbours(p)
         pager = [a.get_text() for a in page.select(".cppcc-pager a")]
-        assert pager == ([f"上一篇:{prev.title}"] if prev else []) + (
-            [f"下一篇:{next_.title}"] if next_ else [])
+        assert pager == ([f"上一篇：{prev.title}"] if prev else []) + (
+            [f"下一篇：{next_.title}"] if next_ else [])
 
 
 def test_json_export_holds_the_yaml_exactly(site, project):
@@ -227,11 +230,15 @@ def test_json_export_holds_the_yaml_exactly(site, project):
     for exported in data["proposals"]:
         yaml_data = yaml.safe_load(
             (project / "proposals" / f"{exported['slug']}.yaml").read_text(encoding="utf-8"))
-        exported = _without(exported, {"url", "keywords"})
-        # the YAML's own keys as written, plus the model's defaults (empty notes, aliases)
-        assert _without(exported, {"notes", "aliases"}) == _without(yaml_data, {"notes"})
+        assert exported["reference"] == f"第 1 届第 1 次会议 · 发言 {exported['order']}"
+        exported = _without(exported, {"url", "keywords", "reference"})
+        # the YAML's own keys as written, plus the model's defaults (empty notes, aliases, the
+        # kind of a speech)
+        assert exported["kind"] == "speech"
+        assert _without(exported, {"notes", "aliases", "kind"}) == _without(yaml_data, {"notes"})
         assert exported["background"][0]["notes"] == yaml_data["background"][0]["notes"]
-    assert _without(data["meetings"][0], {"url"}) == {"source": "", **HOSTILE_MEETING}
+    assert _without(data["meetings"][0], {"url"}) == {
+        "source": "", "place": "", **HOSTILE_MEETING, "dates": "", "reference": "第 1 届第 1 次会议"}
 
 
 def _without(value, keys: set[str]):
@@ -249,6 +256,28 @@ def test_csv_export_holds_the_yaml_exactly(site, links):
     assert [(r["proposal_title"], r["speaker"], r["headline"]) for r in rows] == [
         (p.title, p.speaker.name, r.headline)
         for p in links.corpus.proposals for r in p.recommendations]
+
+
+def test_feeds_hold_the_yaml_strings_as_text(site, links):
+    """Every feed is well-formed XML whose entries carry the titles, speakers, topics and
+    parties exactly (attributes included: a line break in a category stays one)."""
+    from lxml import etree
+
+    from cppcc.punctuation import full_width
+
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    by_title = {p.title: p for p in links.corpus.proposals}
+    feeds = sorted((site / "feeds").rglob("*.xml"))
+    assert len(feeds) == 1 + 1 + len({p.speaker.affiliation for p in links.corpus.proposals})
+    for path in feeds:
+        tree = etree.fromstring(path.read_bytes())
+        for entry in tree.findall("a:entry", atom):
+            p = by_title[entry.findtext("a:title", namespaces=atom)]
+            assert entry.findtext("a:author/a:name", namespaces=atom) == p.speaker.name
+            assert [c.get("term") for c in entry.findall("a:category", atom)] == [
+                p.topic, p.speaker.affiliation]
+            summary = entry.findtext("a:summary", namespaces=atom).removesuffix("……")
+            assert " ".join(full_width(p.background[0].text).split()).startswith(summary)
 
 
 @pytest.mark.browser

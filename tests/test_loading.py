@@ -227,6 +227,20 @@ def test_a_note_whose_quote_is_not_in_its_item(tmp_path):
     ]
 
 
+def test_a_note_whose_remark_names_another_kind(tmp_path):
+    """A misprint whose remark says the text is repeated (重复) contradicts its own label; a word
+    inside the remark's quotation (“…”) is the quoted text, not the editor's verdict."""
+    text = mutate("本站照录原文。", "疑为排版重复。")
+    assert errors(tmp_path, x=text) == [
+        ("proposals/x.yaml:18: background[0].notes[0].text: must not name another kind of note "
+         "than its own ('misprint', 疑似印误): '重复' names 'repetition' (文字重复)"),
+        "1 error",
+    ]
+    (proposal,) = load_corpus(project(tmp_path / "quoted", {"x.yaml": mutate(
+        "“深根固柢”", "“重复”")})).proposals
+    assert proposal.background[0].notes[0].text == "原文如此。成语通常写作“重复”,本站照录原文。"
+
+
 def test_an_unknown_meeting_id(tmp_path):
     text = mutate("meeting: liaoyuan-9-3", "meeting: liaoyuan-9-4")
     assert errors(tmp_path, x=text) == [
@@ -234,6 +248,47 @@ def test_an_unknown_meeting_id(tmp_path):
          "not (liaoyuan-9-3)"),
         "1 error",
     ]
+
+
+def meeting_errors(root: Path, extra: str) -> list[str]:
+    proposals = project(root, {"x.yaml": MINIMAL})
+    (proposals / "meetings" / "liaoyuan-9-3.yaml").write_text(MEETING + extra, encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_corpus(proposals)
+    return caught.value.report().splitlines()
+
+
+@pytest.mark.parametrize(("extra", "message"), [  # MEETING has 7 lines: `extra` starts on line 8
+    ('start: "2024-01-05"\n', "8: start: must be a date written unquoted as YYYY-MM-DD, e.g. 2024-01-05"),
+    ("start: 2024-01-05 09:30:00\n",
+     "8: start: must be a date written unquoted as YYYY-MM-DD, e.g. 2024-01-05"),
+    ("start: 2024-13-05\n",
+     "8: start: must be a real date: YAML reads '2024-13-05' as a date, but month must be in 1..12"),
+    ("end: 2024-01-07\n", "8: end: needs a start: give the first day as start"),
+    ("start: 2024-01-05\nend: 2024-01-03\n", "9: end: must not be before start (2024-01-05)"),
+    ("start: 2024-01-05\nyear: 2023\n", "9: year: must be the year of start (2024), not 2023"),
+])
+def test_a_meeting_date_that_cannot_be_right(tmp_path, extra, message):
+    assert meeting_errors(tmp_path, extra) == [f"proposals/meetings/liaoyuan-9-3.yaml:{message}",
+                                               "1 error"]
+
+
+def test_a_dated_meeting_gives_its_year_reference_and_the_day_of_its_proposals(tmp_path):
+    proposals = project(tmp_path, {"x.yaml": MINIMAL})
+    (proposals / "meetings" / "liaoyuan-9-3.yaml").write_text(
+        MEETING + "start: 2024-01-05\nend: 2024-01-07\nplace: 辽源市会议中心\n", encoding="utf-8")
+    corpus = load_corpus(proposals)
+    (meeting,), (proposal,) = corpus.meetings, corpus.proposals
+    assert (meeting.year, meeting.dates) == (2024, "2024 年 1 月 5 日—2024 年 1 月 7 日")
+    assert corpus.reference(proposal) == "第 9 届第 3 次会议 · 发言 1"
+    assert corpus.date_of(proposal).isoformat() == "2024-01-05"
+
+
+def test_an_undated_meeting_gives_no_date(tmp_path):
+    corpus = load_corpus(project(tmp_path, {"x.yaml": mutate("order: 1", "order: 1\nkind: proposal")}))
+    (meeting,), (proposal,) = corpus.meetings, corpus.proposals
+    assert (meeting.year, meeting.dates, corpus.date_of(proposal)) == (None, "", None)
+    assert corpus.reference(proposal) == "第 9 届第 3 次会议 · 提案 1"
 
 
 def test_an_empty_file(tmp_path):

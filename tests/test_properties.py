@@ -2,9 +2,10 @@
 
 Valid proposals with arbitrary Unicode text are rendered in memory (`cppcc.rendering`, with the
 Markdown converted by Python-Markdown and the extensions of mkdocs.yml, a faithful stand-in for
-the page body) and exported (`cppcc.exports`): every text of the model must be found as written,
-and every item's id must be an anchor exactly once. Invalid documents must each end in
-`LoadError`, whose report is `file:line: path: message` lines and a count.
+the page body) and exported (`cppcc.exports`): every text of the model must be found as written
+(the speakers' as the page shows them, `punctuation.full_width`), and every item's id must be an
+anchor exactly once. Invalid documents must each end in `LoadError`, whose report is
+`file:line: path: message` lines and a count.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from cppcc import exports
 from cppcc.linking import Links
 from cppcc.loading import LoadError, load_corpus
 from cppcc.model import ID_PATTERN, RESERVED_IDS, Corpus, Meeting, Proposal
+from cppcc.punctuation import full_width
 from cppcc.rendering import ProposalRenderer, all_pages
 from cppcc.yamlsource import read_yaml
 
@@ -116,14 +118,16 @@ def test_every_text_and_id_reaches_the_page_and_the_exports(proposal):
         element = page.find(id=item.id)
         texts = [without(p) for p in element.find_all("p", recursive=False) if not p.get("class")]
         if hasattr(item, "headline"):
-            assert without(element.h3) == item.headline
-            assert texts == ([item.body] if item.body else [])
+            assert without(element.h3) == full_width(item.headline)
+            assert texts == ([full_width(item.body)] if item.body else [])
         else:
-            assert texts == [item.text]
+            assert texts == [full_width(item.text)]
         for note in item.notes:
-            assert f"“{note.quote}” {note.text}" in [p.get_text() for p in element.select("aside p")]
+            assert f"“{full_width(note.quote)}” {note.text}" in [
+                p.get_text() for p in element.select("aside p")]
     data = json.loads(exports.proposals_json(links))["proposals"][0]
     del data["keywords"]
+    assert data.pop("reference") == links.corpus.reference(proposal)
     assert _without_urls(data) == proposal.model_dump(mode="json", exclude_none=True)
     text = exports.recommendations_csv(links).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))

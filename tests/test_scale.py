@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
@@ -80,6 +81,38 @@ def test_big_indexes_are_split_and_every_index_link_lands_on_its_heading(corpus_
     home = pages[""]
     assert home.count('class="cppcc-card"') == 5
     assert all(f'href="{urls.proposal(p.slug)}"' not in home for p in links.corpus.of_meeting(latest.id)[5:])
+
+
+def test_a_split_keyword_index_groups_by_initial_and_its_jump_bar_lands_on_every_letter(
+        corpus_dir, monkeypatch):
+    monkeypatch.setattr(indexes, "PAGE_SIZE", 5)
+    links = Links(load_corpus(corpus_dir))
+    listing = links.indexes[KEYWORDS]
+    pages = {page.url: BeautifulSoup(page.html, "html.parser")
+             for page in rendering.all_pages(links) if page.url.startswith(urls.KEYWORDS)}
+    assert len(pages) > 3
+    letters, seen = [], []
+    for url, soup in pages.items():
+        bar = [(urljoin_site(url, a["href"]), a.get_text()) for a in soup.select(".cppcc-initials a")]
+        assert bar == [(listing.url_of_initial(letter), letter) for letter in listing.initials]
+        for h in soup.find_all(["h2", "h3"]):
+            if h.name == "h2":
+                letters.append(h.get_text().removesuffix("(续)"))
+                continue
+            word = h.find(string=True, recursive=False).strip().removesuffix("(续)")
+            assert indexes.initial(word) == letters[-1]
+            assert h.select_one(".cppcc-counts").get_text() == f"{len(listing.groups[word])} 篇"
+            seen.append(word)
+    assert sorted(set(seen), key=list(listing.groups).index) == list(listing.groups)
+    assert list(dict.fromkeys(letters)) == list(listing.initials) == sorted(listing.initials)
+    for letter in listing.initials:  # each letter's link lands on its heading
+        page, _, anchor = listing.url_of_initial(letter).partition("#")
+        assert pages[page].find(id=anchor).get_text().removesuffix("(续)") == letter
+
+
+def urljoin_site(page: str, href: str) -> str:
+    """The site URL an href on the page at site URL `page` points to."""
+    return urljoin("http://site/" + page, href).removeprefix("http://site/")
 
 
 def test_the_scale_benchmark_measures_at_a_tiny_n(tmp_path, capsys):

@@ -98,10 +98,10 @@ def test_a_query_fetches_only_its_first_page_and_counts_every_hit(search):
     assert len(order) > 2 * PAGE
     assert sorted(search.fetched) == sorted(order[:PAGE])
     assert search.groups() == search.paths(order[:PAGE])
-    assert search.page.inner_text(".md-search-result__meta") == f"{hits} 个符合条件的结果"
+    assert search.page.inner_text(".md-search-result__meta") == f"找到 {hits} 条结果"
     assert hits > len(search.page.locator(".md-search-result__link").all())
     button = search.page.locator(MORE)
-    assert button.is_visible() and f"还有 {len(order) - PAGE} 条" in button.inner_text()
+    assert button.is_visible() and f"还有 {len(order) - PAGE} 篇" in button.inner_text()
 
 
 def test_scrolling_to_the_end_draws_the_next_pages_until_all_are_drawn(search):
@@ -150,7 +150,7 @@ def test_the_button_is_reached_with_the_arrow_keys_and_pressed_with_enter_or_spa
 def test_the_button_has_a_name_and_no_serious_accessibility_violation(search):
     open_query(search, QUERY)
     order, _ = search.order(QUERY)
-    button = search.page.get_by_role("button", name=f"显示更多结果(还有 {len(order) - PAGE} 条建议)",
+    button = search.page.get_by_role("button", name=f"显示更多结果（还有 {len(order) - PAGE} 篇）",
                                         exact=True)
     button.focus()
     assert button.evaluate("b => b.matches(':focus')")

@@ -62,11 +62,11 @@ def test_serve_shows_an_edit_on_every_page_it_reaches(project, tmp_path):
     log = tmp_path / "serve.log"
     with mkdocs_serve(project / "mkdocs.yml", log) as (base, server):
         neighbour, other = base + "vocational-education/", base + "primary-healthcare/"
-        assert f"上一篇:{old_title}" in wait_for(neighbour, server, log, lambda body: True)
+        assert f"上一篇：{old_title}" in wait_for(neighbour, server, log, lambda body: True)
         unchanged = served(wait_for(other, server, log, lambda body: True))
         yaml_file.write_text(source.replace(f"title: {old_title}", f"title: {new_title}"),
                              encoding="utf-8")
-        wait_for(neighbour, server, log, lambda body: f"上一篇:{new_title}" in body)
+        wait_for(neighbour, server, log, lambda body: f"上一篇：{new_title}" in body)
         assert served(wait_for(other, server, log, lambda body: True)) == unchanged
         # the search index follows a moment later (built after the pages are served)
         wait_for(base + "search/cppcc/p/0.json", server, log, lambda body: new_title in body)

@@ -20,6 +20,7 @@ from pypinyin import lazy_pinyin
 
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.punctuation import full_width
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = load_corpus(REPO / "proposals")
@@ -193,7 +194,7 @@ def test_problems_are_numbered_and_keep_the_speakers_words(html, slug):
         el = page.find(id=q.id)
         first = el.find("p")
         rows.append((el.name, "cppcc-problem" in el["class"], text(first)))
-    assert rows == [("li", True, f"问题 {n} {q.text}") for n, q in enumerate(p.problems, 1)]
+    assert rows == [("li", True, f"问题 {n} {full_width(q.text)}") for n, q in enumerate(p.problems, 1)]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -206,7 +207,8 @@ def test_recommendations_show_number_and_headline_prominently(html, slug):
         body = headline.find_next_sibling("p")
         rows.append((headline.name, text(headline.select_one(".cppcc-num")), text(headline),
                      text(body) if r.body else ""))
-    assert rows == [("h3", f"建议 {n}", f"建议 {n} {r.headline}", " ".join(r.body.split()))
+    assert rows == [("h3", f"建议 {n}", f"建议 {n} {full_width(r.headline)}",
+                     " ".join(full_width(r.body).split()))
                     for n, r in enumerate(p.recommendations, 1)]
 
 
@@ -215,9 +217,10 @@ def test_table_of_contents_lists_recommendations_by_headline(html, slug):
     p, soup = PROPOSALS[slug], html(f"{slug}/")
     toc = soup.select_one("nav.md-nav--secondary")
     expected = [("#background", "背景"), ("#problems", "存在的问题"), ("#recommendations", "建议")]
-    expected += [(f"#{r.id}", f"{n}. {r.label}") for n, r in enumerate(p.recommendations, 1)]
+    expected += [(f"#{r.id}", f"{n}. {full_width(r.label)}")
+                 for n, r in enumerate(p.recommendations, 1)]
     if page_has_related(soup):
-        expected.append(("#related", "相关建议"))
+        expected.append(("#related", "相关发言"))
     assert anchors(toc.select("a.md-nav__link")) == expected
 
 
@@ -253,8 +256,20 @@ def test_editorial_notes_are_shown_apart_from_the_speakers_words(html):
                         if not t.find_parent("aside") and "cppcc-actions" not in t.get("class", [])
                         and "cppcc-xref" not in t.get("class", []))
         assert not any(note.text in words for note in item.notes)
-        marked = [s.get_text() for s in el.select(".cppcc-damaged")]
-        assert set(marked) <= {n.quote for n in item.notes} and marked
+        # every character of each note's span is marked, and the mark names the note's kind
+        for note in item.notes:
+            covered = "".join(s.get_text() for s in el.select(".cppcc-damaged")
+                              if note.label in s["title"].split("、"))
+            assert full_width(note.quote) in covered, note.quote
+
+
+def test_overlapping_notes_are_both_marked(html):
+    """urban-culture's overview: a repetition and a lost text share “中国农民绘画之乡”."""
+    el = article(html("urban-culture/")).find(id="overview")
+    assert [(text(s), s["title"]) for s in el.select(".cppcc-damaged")] == [
+        ("辽源已经成为“中国梅花鹿之乡”", "文字重复"), ("“中国农民绘画之乡”", "文字重复、文字缺失"),
+        ("事城市", "文字缺失")]
+    assert el.select(".cppcc-overlap") == el.select(".cppcc-damaged")[1:2]
 
 
 def test_a_note_in_the_first_proposal(html):
@@ -273,9 +288,9 @@ def test_previous_and_next_follow_the_printed_order(html):
         found.append([(a["rel"][0], a["href"], text(a)) for a in pager.find_all("a")])
         row = []
         if i > 0:
-            row.append(("prev", f"../{order[i - 1].slug}/", f"上一篇:{order[i - 1].title}"))
+            row.append(("prev", f"../{order[i - 1].slug}/", f"上一篇：{order[i - 1].title}"))
         if i + 1 < len(order):
-            row.append(("next", f"../{order[i + 1].slug}/", f"下一篇:{order[i + 1].title}"))
+            row.append(("next", f"../{order[i + 1].slug}/", f"下一篇：{order[i + 1].title}"))
         expected.append(row)
     assert found == expected
 
@@ -291,7 +306,7 @@ def test_problems_and_their_recommendations_link_to_each_other(html, slug):
         return anchors(xref.find_all("a")) if xref else []
 
     assert {q.id: xrefs(q.id) for q in p.problems} == {
-        q.id: [(f"#{r.id}", f"建议 {rec_no[r.id]} · {r.label}")
+        q.id: [(f"#{r.id}", f"建议 {rec_no[r.id]} · {full_width(r.label)}")
                for r in p.recommendations if q.id in r.answers] for q in p.problems}
     assert {r.id: xrefs(r.id) for r in p.recommendations} == {
         r.id: [(f"#{q.id}", f"问题 {problem_no[q.id]}") for q in p.problems if q.id in r.answers]
@@ -314,8 +329,13 @@ def test_every_answer_in_the_data_is_linked_both_ways(html):
 
 
 def keyword_headings(html) -> dict[str, str]:
-    """Keyword page: fragment -> the keyword it heads."""
-    return {h["id"]: text(h) for h in article(html("keywords/")).find_all("h2")}
+    """Keyword page: fragment -> the keyword it heads (without its count)."""
+    return {h["id"]: heading_name(h) for h in article(html("keywords/")).find_all("h3")}
+
+
+def heading_name(h) -> str:
+    """A keyword heading's keyword: its text before the count."""
+    return " ".join(h.find(string=True, recursive=False).split())
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -343,7 +363,7 @@ def test_related_proposals_show_their_shared_keywords(html, links, slug):
     related = links.related(p)
     rows = [(a["href"], text(a), text(li.select_one(".cppcc-shared")))
             for li in page.select("ul.cppcc-related > li") for a in li.find_all("a", limit=1)]
-    assert rows == [(f"../{r.proposal.slug}/", r.proposal.title, "共同关键词:" + "、".join(r.shared))
+    assert rows == [(f"../{r.proposal.slug}/", r.proposal.title, "共同关键词：" + "、".join(r.shared))
                     for r in related]
     # Every shared keyword is a keyword candidate of both proposals, found in both texts.
     for r in related:
@@ -353,9 +373,11 @@ def test_related_proposals_show_their_shared_keywords(html, links, slug):
     assert (page.find(id="related") is not None) == bool(related)
 
 
-def test_some_proposals_are_related():
-    links = Links(CORPUS)
-    assert sum(bool(links.related(p)) for p in CORPUS.proposals) >= len(CORPUS.proposals) - 1
+def test_the_seven_proposals_share_no_keyword_so_none_is_shown_related(html, links):
+    """Their subjects differ (tests/judged_links.yaml judges 2 pairs of 21 related, and those
+    loosely); related proposals rest on shared keywords, so no page shows any."""
+    assert [p.slug for p in CORPUS.proposals if links.related(p)] == []
+    assert [slug for slug in SLUGS if html(f"{slug}/").find(id="related")] == []
 
 
 # -- index pages ---------------------------------------------------------------------------------
@@ -368,12 +390,12 @@ def test_index_by_party_or_body(html):
     page = article(html("parties/"))
     found = [(text(h), [(a["href"], text(a)) for a in h.find_next_sibling("ul").select("li > a")])
              for h in page.find_all("h2")]
-    groups: dict[str, list] = {}
-    for p in CORPUS.proposals:
-        groups.setdefault(p.speaker.party or p.speaker.body, []).append(p)
-    assert found == [(name, [(f"../{p.slug}/", p.title) for p in groups[name]])
-                     for name in sorted(groups, key=pinyin)]
-    assert "民革" in groups and "辽源市工商业联合会" in groups
+    # the parties in their conventional order, then the federation, each by its short name
+    headings = ["民革", "民盟", "民建", "民进", "农工党", "九三学社", "工商联"]
+    assert found == [(name, [(f"../{p.slug}/", p.title) for p in CORPUS.proposals
+                             if p.speaker.affiliation == name]) for name in headings]
+    assert [p.speaker.party or p.speaker.body for p in CORPUS.proposals
+            if p.speaker.affiliation in ("农工党", "工商联")] == ["农工民主党", "辽源市工商业联合会"]
 
 
 def test_speaker_bodies_link_to_their_party_entry(html):
@@ -381,24 +403,45 @@ def test_speaker_bodies_link_to_their_party_entry(html):
     found = [(headings.get(site_url(f"{p.slug}/", a["href"]).partition("#")[2]), p.slug)
              for p in CORPUS.proposals
              for a in article(html(f"{p.slug}/")).select(".cppcc-speaker-body a")]
-    assert found == [(p.speaker.party or p.speaker.body, p.slug) for p in CORPUS.proposals]
+    assert found == [(p.speaker.affiliation, p.slug) for p in CORPUS.proposals]
 
 
 def test_index_by_keyword(html, links):
     page = article(html("keywords/"))
     words = {w for p in CORPUS.proposals for w in links.keywords.of(p)}
-    found = {}
-    for h in page.find_all("h2"):
+    found, counts = {}, {}
+    for h in page.find_all("h3"):
         entries = []
         for li in h.find_next_sibling("ul").find_all("li", recursive=False):
             link, *item_links = li.find_all("a")
             entries.append((link["href"], text(link), [a["href"] for a in item_links]))
-        found[text(h)] = entries
+        found[heading_name(h)] = entries
+        counts[heading_name(h)] = text(h.select_one(".cppcc-counts"))
     assert list(found) == sorted(words, key=pinyin)
     assert found == {w: [(f"../{p.slug}/", p.title, keyword_items(p, w))
                          for p in CORPUS.proposals if w in links.keywords.of(p)] for w in found}
-    cloud = [(a["href"], text(a)) for a in page.select(".cppcc-keyword-cloud a")]
-    assert cloud == [(f"#{h['id']}", text(h)) for h in page.find_all("h2")]
+    assert counts == {w: f"{len(entries)} 篇" for w, entries in found.items()}
+    cloud = [(a["href"], text(a), text(a.find_next_sibling(class_="cppcc-counts")))
+             for a in page.select(".cppcc-keyword-cloud a")]
+    assert cloud == [(f"#{h['id']}", heading_name(h), str(len(found[heading_name(h)])))
+                     for h in page.find_all("h3")]
+
+
+def test_index_by_keyword_groups_keywords_by_pinyin_initial(html):
+    """Letter headings A, B, C… in order, each over the keywords whose pinyin starts with it;
+    the jump bar links every letter's heading."""
+    page = article(html("keywords/"))
+    letters = [(h["id"], text(h)) for h in page.find_all("h2")]
+    under = {}
+    for h in page.find_all("h3"):
+        under.setdefault(text(h.find_previous_sibling("h2")), []).append(heading_name(h))
+    assert [name for _, name in letters] == sorted(under) and len(letters) > 5
+    assert all(len(name) == 1 and name.isupper() for _, name in letters)
+    assert {letter: [w for w in words if pinyin(w)[0][0].upper() != letter]
+            for letter, words in under.items()} == {letter: [] for letter in under}
+    assert [(a["href"], text(a)) for a in page.select("nav.cppcc-initials a")] == [
+        (f"./#{anchor}", name) for anchor, name in letters]
+    assert [anchor for anchor, _ in letters] == [f"initial-{name.lower()}" for _, name in letters]
 
 
 def keyword_items(p, word: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -168,3 +169,12 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF that Chromium printed (it writes each page object as is,
+    `/Type /Page`, not inside a compressed object stream)."""
+    return len(_PDF_PAGE.findall(pdf))

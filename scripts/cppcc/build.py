@@ -5,7 +5,7 @@
 3. link     cut the texts (jieba), find keywords, neighbours, related proposals, indexes (`linking`)
 4. index    start writing the search index, in a child process, beside the site (`indexprocess`)
 5. pages    make every page in memory, on every core (`rendering`); the static files beside them
-6. exports  write the open data into the finished site, and move the search index in
+6. exports  write the open data and the feeds into the finished site, and move the search index in
 7. publish  the builder swaps the finished site into place (`publishing`)
 
 No MkDocs here: the plugin (`plugin.py`) runs these steps from MkDocs' events, hands the pages to
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import exports, permalinks, search, urls
+from . import exports, feeds, permalinks, search, urls
 from .caching import Memo
 from .indexprocess import (
     INDEX_SCRATCH,
@@ -31,6 +31,7 @@ from .indexprocess import (
 )
 from .linking import Links
 from .loading import MAX_SOURCE_BYTES, LoadError, Unreadable, load_corpus, read_inside
+from .metadata import SiteInfo
 from .model import Corpus
 from .rendering import Page, all_pages
 from .serving import BackgroundIndex, RenderCache
@@ -44,6 +45,13 @@ class BuildError(Exception):
     def __init__(self, message: str, problems: list[str] | None = None):
         super().__init__(message)
         self.problems = problems or []
+
+
+# Said once a build while the site's address is unknown. Not a warning, which would fail every
+# strict build of a site not yet published (the tests' among them): a notice of what it costs.
+NO_ADDRESS = ("site_url is not set: the exports name site-relative URLs, the pages no canonical "
+              "address, and citations the address the reader opened; set site_url in mkdocs.yml "
+              "to the published address")
 
 
 def _count(n: int, word: str) -> str:
@@ -64,13 +72,16 @@ class Caches:
 @dataclass
 class Build:
     """One build of the site whose proposals are in `proposals_dir` (shown in messages relative
-    to `root`); `overrides` is the folder of the site's own templates (`templating`)."""
+    to `root`); `overrides` is the folder of the site's own templates (`templating`), `site`
+    what its configuration says of it (its name, address and description, which its pages,
+    citations and exports name; what the about page shows)."""
 
     proposals_dir: Path
     root: Path
     log: logging.Logger
     search: bool = True
     overrides: Path | None = None
+    site: SiteInfo = field(default_factory=SiteInfo)
     caches: Caches | None = None
     corpus: Corpus = field(init=False)
     links: Links = field(init=False)
@@ -126,7 +137,7 @@ class Build:
 
     def make_pages(self) -> None:
         try:
-            pages = all_pages(self.links, self.overrides)
+            pages = all_pages(self.links, self.overrides, self.site)
         except RenderError as error:  # a template's mistake, as `file:line: problem`
             raise BuildError(str(error)) from None
         self.pages = {page.src_uri: page for page in pages}
@@ -145,10 +156,13 @@ class Build:
                         for name, content in search.assets().items()})
         return out
 
-    def finish(self, site: Path, base: str, previous: Path | None = None) -> None:
-        """Write the exports into the finished `site` and move the search index in (for
-        `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
-        write_files(site, exports.site_files(self.links, base))
+    def finish(self, site: Path, previous: Path | None = None) -> None:
+        """Write the exports and the feeds into the finished `site` and move the search index in
+        (for `mkdocs serve`, the `previous` site's index, until its child writes a new one)."""
+        if not self.site.url:
+            self.log.info(NO_ADDRESS)
+        write_files(site, exports.site_files(self.links, self.site.url))
+        write_files(site, feeds.files(self.links, self.site.url, self.site.name))
         if self.index:
             try:
                 self.index.wait()

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .linking import Links
-from .model import Meeting, Passage, Proposal, Recommendation, Text
+from .model import Corpus, Day, Meeting, Passage, Proposal, Recommendation, Text
 from .schema import json_schema, proposal_schema
 
 
@@ -69,6 +69,12 @@ class RecommendationEntry(Recommendation):
 class MeetingEntry(Meeting):
     url: Url
     source_url: Url = Field(default="", description="Where the site publishes `source`, if any.")
+    # named apart from the model's properties of the same names, which make them
+    dates_shown: str = Field(alias="dates", description=(
+        "The dates as the pages show them (2024 年 1 月 5 日—2024 年 1 月 7 日); \"\" where the "
+        "source gives none."))
+    reference_shown: Text = Field(alias="reference", description=(
+        "A stable human reference, e.g. 第 9 届第 3 次会议."))
 
 
 class ProposalEntry(Proposal):
@@ -76,6 +82,10 @@ class ProposalEntry(Proposal):
     problems: Annotated[list[PassageEntry], Field(min_length=1)]
     recommendations_intro: PassageEntry | None = None
     recommendations: Annotated[list[RecommendationEntry], Field(min_length=1)]
+    date: Day | None = Field(default=None, description=(
+        "The day it was given: its own date, else its meeting's first day (`start`); left out "
+        "where the source gives none."))
+    reference: Text = Field(description="A stable human reference, e.g. 第 9 届第 3 次会议 · 发言 1.")
     url: Url
     keywords: list[Text] = Field(description="The proposal's keywords, strongest first.")
 
@@ -88,8 +98,11 @@ class ProposalsExport(BaseModel):
     proposals: list[ProposalEntry]
 
 
-def _proposal(p: Proposal, base: str) -> dict:
+def _proposal(corpus: Corpus, p: Proposal, base: str) -> dict:
     data = p.model_dump(mode="json", exclude_none=True)
+    if day := corpus.date_of(p):
+        data["date"] = day.isoformat()
+    data["reference"] = corpus.reference(p)
     data["url"] = urls.absolute(base, urls.proposal(p.slug))
     for key in ("background", "problems", "recommendations"):
         for entry in data[key]:
@@ -105,7 +118,7 @@ def _meeting(m: Meeting, base: str) -> dict:
             "url": urls.absolute(base, urls.meeting(m.id))}
     if m.source:
         data["source_url"] = urls.absolute(base, urls.source(m.source))
-    return data
+    return {**data, "dates": m.dates, "reference": m.reference}
 
 
 def proposals_json(links: Links, base: str = "") -> bytes:
@@ -113,13 +126,15 @@ def proposals_json(links: Links, base: str = "") -> bytes:
     data = {
         "meetings": [_meeting(m, base) for m in corpus.meetings],
         "proposals": [
-            {**_proposal(p, base), "keywords": links.keywords.of(p)} for p in corpus.proposals
+            {**_proposal(corpus, p, base), "keywords": links.keywords.of(p)}
+            for p in corpus.proposals
         ],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-CSV_COLUMNS = ["meeting", "proposal", "proposal_title", "speaker", "number", "id", "headline", "url"]
+CSV_COLUMNS = ["meeting", "proposal", "proposal_title", "speaker", "number", "id", "headline", "url",
+               "reference", "date", "place"]
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -136,10 +151,14 @@ def recommendations_csv(links: Links, base: str = "") -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for p in links.corpus.proposals:
+    corpus = links.corpus
+    for p in corpus.proposals:
+        day, place = corpus.date_of(p), corpus.meeting(p.meeting).place
+        when = [corpus.reference(p), day.isoformat() if day else "", place]
         for n, r in enumerate(p.recommendations, 1):
             writer.writerow(map(cell, [p.meeting, p.slug, p.title, p.speaker.name, n, r.id,
-                                       r.headline, urls.absolute(base, urls.item(p.slug, r.id))]))
+                                       r.headline, urls.absolute(base, urls.item(p.slug, r.id)),
+                                       *when]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -148,12 +167,13 @@ def proposal_file_schema(links: Links, base: str = "") -> bytes:
 
 
 EXPORTS: list[Export] = [
-    Export(urls.PROPOSALS_JSON, "全部建议", "全部会议和建议的结构化数据:每一项附链接,每篇建议附关键词",
+    Export(urls.PROPOSALS_JSON, "全部发言",
+           "全部会议和发言的结构化数据：每一项附链接，每篇发言附关键词",
            "application/json", proposals_json, schema=ProposalsExport),
-    Export(urls.RECOMMENDATIONS_CSV, "建议清单", "每条建议一行:所属建议、编号、标题、链接",
+    Export(urls.RECOMMENDATIONS_CSV, "建议清单", "每条建议一行：所属发言、编号、标题、链接",
            "text/csv", recommendations_csv),
-    Export(urls.schema("proposal.schema.json"), "建议文件的格式",
-           "proposals/ 中每个 YAML 文件的格式,供编辑器校验", "application/schema+json",
+    Export(urls.schema("proposal.schema.json"), "发言文件的格式",
+           "proposals/ 中每个 YAML 文件的格式，供编辑器校验", "application/schema+json",
            proposal_file_schema),
 ]
 

@@ -1,31 +1,63 @@
-"""Keywords of each proposal, by TF-IDF over its nouns, weighed against the rest of the corpus.
+"""Keywords of each proposal: its domain terms, weighed against the whole corpus.
 
-The nouns come from the one cut of each text (`segmenting`); the term frequencies are weighed by
-jieba's IDF table, as `jieba.analyse.extract_tags` does, then by the proposal's rarity in this
-corpus.
+A proposal's terms are the nouns of its one cut (`segmenting`), the phrases of adjacent content
+words that occur at least twice (行政+执法, 科普+教育+基地), and the always-kept terms wherever
+they occur; never a word of the stop list, which weighs nothing inside a phrase (the lists:
+`keywords.yaml`, beside this file). A term's weight is tf-idf: its count (the title's and the
+topic's words count `TITLE_WEIGHT` times), sublinear; times its rarity among the corpus's
+proposals (document frequency: a word every proposal uses tells none apart); times its rarity in
+Chinese at large (jieba's IDF table). A word found mostly inside a stronger term of the same
+proposal (基地 in 科普教育基地) gives way to it. The strongest terms are the proposal's keywords;
+their weights, normalised, are its vector, which related proposals are found by (`linking`).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import jieba.analyse
+import yaml
 
 from .model import Corpus, Proposal
 from .parallel import fork_map
-from .segmenting import Segmenter, item_texts
+from .segmenting import Cut, Segmenter, item_texts
 
-# Words every proposal of a 政协 uses: they say nothing about what a proposal is about.
-GENERIC = frozenset(re.findall(
-    r"\S+", "建设 发展 工作 体系 机制 服务 能力 水平 问题 建议 方面 全市 我市 作用 基础 力度 方式 "
-    "方向 活动 政策 资源 社会 推进 加强 提高 企业 管理 创新 融合 专业 精准 协同"))
-PER_PROPOSAL = 8
-CANDIDATES = 40
+LISTS = Path(__file__).with_name("keywords.yaml")
+PER_PROPOSAL = 8  # keywords shown
+TITLE_WEIGHT = 3  # a word of the title or the topic counts as this many in the text
+PHRASE_MIN = 2  # a phrase is a term if it occurs this many times (the title and topic count once)
+KEYWORD_MIN = 2  # a keyword is counted this many times at least (a word of the title always is)
+INSIDE = 2  # a word of a stronger phrase, counted less than INSIDE times the phrase, gives way
+
+
+Phrases = dict[str, tuple[float, tuple[str, ...]]]  # phrase -> its rarity in Chinese, its words
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The editable lists: words never a keyword, terms always kept wherever they occur."""
+
+    stop: frozenset[str]
+    keep: frozenset[str]
+
+
+@functools.cache
+def word_lists(path: Path = LISTS) -> WordLists:
+    """The lists of `keywords.yaml`, checked: lists of words, no word on both."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lists = {}
+    for key in ("stop", "keep"):
+        words = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ValueError(f"{path}: {key}: must be a list of words")
+        lists[key] = frozenset(words)
+    if both := sorted(lists["stop"] & lists["keep"]):
+        raise ValueError(f"{path}: stop and keep both hold {'、'.join(both)}")
+    return WordLists(**lists)
 
 
 @functools.cache
@@ -36,62 +68,106 @@ def _jieba_tfidf() -> jieba.analyse.TFIDF:
 
 @dataclass
 class Keywords:
-    """Keyword lists of every proposal, strongest first."""
+    """Keyword lists and term vectors of every proposal, strongest first."""
 
     corpus: Corpus
     segmenter: Segmenter
+    lists: WordLists | None = None  # default: `keywords.yaml`
 
-    @property
-    def tfidf(self) -> jieba.analyse.TFIDF:
-        return _jieba_tfidf()
+    def __post_init__(self) -> None:
+        self.lists = self.lists or word_lists()
 
-    def _extract(self, proposal: Proposal) -> tuple[list[tuple[str, float]], list[str]]:
-        """The TF-IDF candidates of `jieba.analyse.extract_tags(topK=40, withWeight=True)`,
-        without the generic words: nouns by their share of the nouns, times jieba's IDF; and all
-        of the proposal's nouns."""
-        freq: dict[str, int] = {}
-        for text in (proposal.title, *item_texts(proposal)):
-            for word, n in self.segmenter.cut(text).nouns.items():
-                if len(word.strip()) >= 2 and word.lower() not in self.tfidf.stop_words:
-                    freq[word] = freq.get(word, 0) + n
-        total = sum(freq.values())
-        idf, median = self.tfidf.idf_freq, self.tfidf.median_idf
-        weights = sorted(((w, n * idf.get(w, median) / total) for w, n in freq.items()),
-                         key=lambda kv: -kv[1])  # stable: ties in order of first occurrence
-        found = [(word, weight) for word, weight in weights[:CANDIDATES] if word not in GENERIC]
-        return found, list(freq)
+    def _add(self, counts: dict[str, float], phrases: dict[tuple[str, ...], tuple[int, float]],
+             cut: Cut, weight: int) -> None:
+        """Add one text's words to a proposal's counts, and its phrases to its phrase counts."""
+        stop, keep = self.lists.stop, self.lists.keep
+        excluded = _jieba_tfidf().stop_words
+        for word, n in cut.nouns.items():
+            if word not in stop and word not in excluded:
+                counts[word] = counts.get(word, 0) + n * weight
+        for word in keep.intersection(cut.words):  # as a word or inside one (科普 in 科普活动)
+            inside = cut.words[word] - cut.nouns.get(word, 0)
+            counts[word] = counts.get(word, 0) + inside * weight
+        for words, n in cut.phrases.items():
+            seen, count = phrases.get(words, (0, 0))
+            phrases[words] = (seen + n, count + n * weight)
+
+    def _count(self, proposal: Proposal) -> tuple[dict[str, float], Phrases]:
+        """Term -> its weighted count in the proposal (words in order of first occurrence, then
+        the phrases that occur often enough), and each phrase's rarity in Chinese (the mean of
+        its words' rarity, a stop word's being 0: 队伍建设 is no phrase, 双向转诊 weighs half)
+        and words."""
+        counts: dict[str, float] = {}
+        phrases: dict[tuple[str, ...], tuple[int, float]] = {}  # -> occurrences, weighted count
+        for text in (proposal.title, proposal.topic):
+            self._add(counts, phrases, self.segmenter.cut(text), TITLE_WEIGHT)
+        for text in item_texts(proposal):
+            self._add(counts, phrases, self.segmenter.cut(text), 1)
+        stop = self.lists.stop
+        idf, median = _jieba_tfidf().idf_freq, _jieba_tfidf().median_idf
+        found: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for words, (seen, n) in phrases.items():
+            phrase, content = "".join(words), [w for w in words if w not in stop]
+            if phrase in stop or seen < PHRASE_MIN or not content:
+                continue
+            if len(content) == 1 and content[0] in counts:
+                continue  # says no more than a term of its own: 产学研发展 (产学研), 双向转诊 does
+            counts[phrase] = counts.get(phrase, 0) + n
+            found[phrase] = (sum(idf.get(w, median) for w in content) / len(words), words)
+        return counts, found
 
     @cached_property
-    def _extracted(self) -> list[tuple[list[tuple[str, float]], list[str]]]:
+    def counts(self) -> list[tuple[dict[str, float], Phrases]]:
+        """Per proposal (in corpus order): term -> weighted count, and its phrases."""
         self.segmenter.prepare()
-        self.tfidf  # noqa: B018 - loaded once, before forking
-        return fork_map(self._extract, self.corpus.proposals, chunksize=64)
+        _jieba_tfidf()  # loaded once, before forking
+        return fork_map(self._count, self.corpus.proposals, chunksize=64)
 
     @cached_property
-    def candidates(self) -> dict[str, list[tuple[str, float]]]:
-        """Per proposal slug: its TF-IDF candidates."""
-        return {p.slug: found for p, (found, _) in zip(self.corpus.proposals, self._extracted)}
+    def df(self) -> dict[str, int]:
+        """Term -> the number of proposals it is a term of."""
+        df: dict[str, int] = {}
+        for counts, _ in self.counts:
+            for term in counts:
+                df[term] = df.get(term, 0) + 1
+        return df
+
+    def _rank(self, found: tuple[dict[str, float], Phrases]) -> tuple[list[str], dict[str, float]]:
+        """A proposal's keywords, strongest first (ties by term): its strongest terms counted
+        `KEYWORD_MIN` times at least, a word that occurs mostly inside a stronger phrase giving
+        way to it (基地 to 科普教育基地); and their tf-idf, scaled to a vector of length 1."""
+        counts, phrases = found
+        n, df, keep = len(self.corpus.proposals), self.df, self.lists.keep
+        idf, median = _jieba_tfidf().idf_freq, _jieba_tfidf().median_idf
+        scored = []
+        for term, count in counts.items():
+            in_corpus = math.log((1 + n) / (1 + df[term])) + 1
+            in_chinese = phrases[term][0] if term in phrases else idf.get(term, median)
+            scored.append((-(1 + math.log(count)) * in_corpus * in_chinese, term))
+        scored.sort()  # strongest first, ties by term
+        chosen: dict[str, float] = {}
+        for score, term in scored:
+            if len(chosen) == PER_PROPOSAL:
+                break
+            if counts[term] < KEYWORD_MIN:
+                continue
+            if term in keep or not any(term in phrases[t][1] and counts[term] < INSIDE * counts[t]
+                                       for t in chosen if t in phrases):
+                chosen[term] = -score
+        norm = math.sqrt(sum(w * w for w in chosen.values())) or 1.0
+        return list(chosen), {term: w / norm for term, w in chosen.items()}
 
     @cached_property
-    def scores(self) -> dict[str, dict[str, float]]:
-        """Per proposal slug: candidate keyword -> score, strongest first, ties by word."""
-        df: Counter = Counter()  # in how many proposals a noun occurs
-        for _, nouns in self._extracted:
-            df.update(nouns)
-        n = len(self.corpus.proposals)
-        out = {}
-        for slug, found in self.candidates.items():
-            # A word found in every proposal tells them apart least, but still relates them.
-            scored = {word: weight * math.log(1 + n / df[word]) for word, weight in found}
-            out[slug] = dict(sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])))
-        return out
+    def _ranked(self) -> dict[str, tuple[list[str], dict[str, float]]]:
+        _ = self.df  # computed before forking
+        ranked = fork_map(self._rank, self.counts, chunksize=64)
+        return dict(zip((p.slug for p in self.corpus.proposals), ranked))
 
     def of(self, proposal: Proposal) -> list[str]:
         """The keywords shown for a proposal and indexed on the keyword page."""
-        return list(self.scores[proposal.slug])[:PER_PROPOSAL]
+        return self._ranked[proposal.slug][0]
 
-    def shared(self, a: Proposal, b: Proposal) -> list[tuple[str, float]]:
-        """Candidate keywords two proposals share, with the weaker of their two scores."""
-        sa, sb = self.scores[a.slug], self.scores[b.slug]
-        common = [(w, min(sa[w], sb[w])) for w in sa if w in sb]
-        return sorted(common, key=lambda kv: (-kv[1], kv[0]))
+    @cached_property
+    def vectors(self) -> dict[str, dict[str, float]]:
+        """Per proposal slug: its keywords' weights, as a vector of length 1."""
+        return {slug: vector for slug, (_, vector) in self._ranked.items()}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .caching import Memo
-from .model import Corpus, Meeting, Proposal
+from .model import NOTE_KINDS, Corpus, Meeting, Note, Proposal
 from .yamlsource import Document, Issue, excerpt, format_path, read_yaml
 
 MEETINGS_DIR = "meetings"
@@ -55,6 +56,7 @@ _RULES = {
     "model_attributes_type": "must be a mapping",
     "dict_type": "must be a mapping",
     "bool_type": "must be true or false",
+    "date_type": "must be a date written unquoted as YYYY-MM-DD, e.g. 2024-01-05",
 }
 
 
@@ -166,8 +168,19 @@ def _parse(model: type[M], data: bytes, display: str) -> tuple[Document, M | Non
     return doc, value, issues + more
 
 
+QUOTED = re.compile("\u201c[^\u201d]*\u201d")  # a quotation in a remark: “…”
+
+
+def _other_kind(note: Note) -> tuple[str, str] | None:
+    """(word, kind) where the note's remark, its quotations aside, names another kind of note."""
+    remark = QUOTED.sub("", note.text)
+    return next(((word, kind) for kind, text in NOTE_KINDS.items() if kind != note.kind
+                 for word in text.names if word in remark), None)
+
+
 def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
-    """Rules within one proposal: unique item ids, known problem ids, notes that quote the item."""
+    """Rules within one proposal: unique item ids, known problem ids, notes that quote the item
+    and whose remark agrees with their kind."""
     issues: list[Issue] = []
     seen: dict[str, tuple] = {}
     problem_ids = {p.id for p in proposal.problems}
@@ -193,6 +206,11 @@ def _check_proposal(doc: Document, proposal: Proposal) -> list[Issue]:
             if note.quote not in item.speaker_text:
                 issues.append(doc.issue((*path, "notes", j, "quote"), "must quote text that "
                                         f"occurs in this item: '{note.quote}' does not"))
+            if named := _other_kind(note):
+                word, kind = named
+                issues.append(doc.issue((*path, "notes", j, "text"), "must not name another kind "
+                                        f"of note than its own ('{note.kind}', {note.label}): "
+                                        f"'{word}' names '{kind}' ({NOTE_KINDS[kind].label})"))
         for j, ref in enumerate(getattr(item, "answers", [])):
             if ref not in problem_ids:
                 issues.append(doc.issue((*path, "answers", j), "must be the id of a problem in "
@@ -253,6 +271,18 @@ def _check_source(root: Path, doc: Document, meeting: Meeting) -> list[Issue]:
     return []
 
 
+def _check_dates(doc: Document, meeting: Meeting) -> list[Issue]:
+    """A meeting's dates agree with each other and with its year."""
+    if meeting.end and not meeting.start:
+        return [doc.issue(("end",), "needs a start: give the first day as start")]
+    if meeting.start and meeting.end and meeting.end < meeting.start:
+        return [doc.issue(("end",), f"must not be before start ({meeting.start.isoformat()})")]
+    if meeting.start and meeting.year != meeting.start.year:
+        return [doc.issue(("year",), f"must be the year of start ({meeting.start.year}), "
+                                     f"not {meeting.year}")]
+    return []
+
+
 def load_corpus(proposals_dir: Path, display_root: Path | None = None,
                 memo: Memo | None = None) -> Corpus:
     """Read, validate and cross-reference every file; raise `LoadError` listing all problems.
@@ -281,7 +311,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
         issues += found
         if meeting:
             meetings.append((doc, meeting))
-            issues += _check_source(proposals_dir, doc, meeting)
+            issues += _check_source(proposals_dir, doc, meeting) + _check_dates(doc, meeting)
     if not meetings and not issues:
         issues.append(Issue(display(proposals_dir / MEETINGS_DIR), 1, "",
                             "must hold at least one meeting file (*.yaml)"))
@@ -310,6 +340,7 @@ def load_corpus(proposals_dir: Path, display_root: Path | None = None,
     if issues:
         raise LoadError(issues)
     return Corpus(
-        meetings=sorted((m for _, m in meetings), key=lambda m: (m.year or 0, m.term, m.session, m.id)),
+        meetings=sorted((m for _, m in meetings), key=lambda m: (
+            m.year or 0, m.start or date.min, m.term, m.session, m.id)),
         proposals=sorted((p for _, p in proposals), key=lambda p: (p.meeting, p.order, p.slug)),
     )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from . import urls
+from . import affiliations, urls
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # HTML ids the page itself uses; an item may not take them.
@@ -112,13 +113,31 @@ class Strict(BaseModel):
 
 NoteKind = Literal["misprint", "repetition", "lost-text", "unbalanced", "other"]
 
-NOTE_LABELS: dict[str, str] = {
-    "misprint": "疑似印误",
-    "repetition": "文字重复",
-    "lost-text": "文字缺失",
-    "unbalanced": "标点不全",
-    "other": "编者注",
+
+class NoteKindText(NamedTuple):
+    """How the site speaks of a kind of note."""
+
+    label: str  # as the page shows it: 编者注 · <label>
+    meaning: str  # what it means, as the about page explains it
+    names: tuple[str, ...]  # words that name this kind: a remark of another kind may not use them
+
+
+NOTE_KINDS: dict[str, NoteKindText] = {
+    "misprint": NoteKindText(
+        "疑似印误", "印刷页上的字疑似印错（错字、别字），本站照录原文，不作改正。",
+        ("印误", "错字", "别字", "误植")),
+    "repetition": NoteKindText(
+        "文字重复", "同一段文字在印刷页上重复出现，疑为排版重复；本站照录，不作删除。",
+        ("重复", "衍文")),
+    "lost-text": NoteKindText(
+        "文字缺失", "印刷页上缺字、脱字或缺了一段文字，文意因而不通；本站不作补写。",
+        ("缺失", "脱字", "脱文", "脱漏", "漏字")),
+    "unbalanced": NoteKindText(
+        "标点不全", "成对的标点（书名号、引号、括号）只印了一半；本站照录，不作补全。",
+        ("标点不全", "不成对", "没有对应")),
+    "other": NoteKindText("其他", "其他需要向读者说明之处。", ()),
 }
+NOTE_LABELS: dict[str, str] = {kind: text.label for kind, text in NOTE_KINDS.items()}
 
 
 class Note(Strict):
@@ -187,8 +206,17 @@ class Speaker(Strict):
 
     @property
     def affiliation(self) -> str:
-        """What the index by party or body groups on."""
-        return self.party or self.body
+        """What the index by party or body groups on: the party's or body's one name
+        (`affiliations.heading`)."""
+        return affiliations.heading(self.party or self.body)
+
+
+ProposalKind = Literal["speech", "proposal"]
+
+KIND_LABELS: dict[str, str] = {"speech": "发言", "proposal": "提案"}
+
+# A date as YAML writes it, unquoted: 2024-01-05.
+Day = Annotated[date, Field(json_schema_extra={"format": "date"})]
 
 
 class Proposal(Strict):
@@ -197,6 +225,11 @@ class Proposal(Strict):
         "Slugs this proposal was published under before; each gets a page that redirects here."))
     meeting: Ident
     order: int = Field(ge=1, description="Position in the meeting's printed order.")
+    kind: ProposalKind = Field(default="speech", description=(
+        "speech: a speech given at the meeting (发言); proposal: a written proposal (提案)."))
+    date: Day | None = Field(default=None, description=(
+        "The day it was given or filed (unquoted, 2024-01-05), where it differs from the "
+        "meeting's first day; left out where the source prints none."))
     title: Text
     topic: Text
     speaker: Speaker
@@ -230,6 +263,16 @@ class Proposal(Strict):
     def answered_by(self, problem_id: str) -> list[Recommendation]:
         return [r for r in self.recommendations if problem_id in r.answers]
 
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def kinds_label(proposals) -> str:
+    """What the site calls a group of proposals: 发言, 提案, or 发言与提案 where it holds both."""
+    found = {p.kind for p in proposals}
+    return "与".join(label for kind, label in KIND_LABELS.items() if kind in found)
+
 
 class Meeting(Strict):
     id: Ident
@@ -239,9 +282,43 @@ class Meeting(Strict):
     committee: Text
     term: int = Field(ge=1)
     session: int = Field(ge=1)
-    year: int | None = None
+    year: int | None = Field(default=None, description=(
+        "The calendar year, where known; taken from `start` when that is given."))
+    start: Day | None = Field(default=None, description=(
+        "The first day (unquoted, 2024-01-05); left out where the source prints none: "
+        "the site then says the date is not given, it never guesses one."))
+    end: Day | None = Field(default=None, description="The last day, where it differs from `start`.")
+    place: Extra = Field(default="", description="Where it met, e.g. 辽源市会议中心.")
+    published: Day | None = Field(default=None, description=(
+        "The day this site first published the meeting's proposals: the editors' record, not "
+        "the source's. The feeds date by it the proposals whose own day is not known."))
     source: SourcePath = Field(default="", description=(
         "The printed source, a file in proposals/ named relative to it; the site publishes it."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _year_of_start(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("start"), date) and data.get("year") is None:
+            return {**data, "year": data["start"].year}
+        return data
+
+    @property
+    def reference(self) -> str:
+        """A stable human reference to the meeting: 第 9 届第 3 次会议."""
+        return f"第 {self.term} 届第 {self.session} 次会议"
+
+    @property
+    def dates(self) -> str:
+        """The dates as the pages show them, "" where the source gives none."""
+        if not self.start:
+            return ""
+        if not self.end or self.end == self.start:
+            return _day(self.start)
+        return f"{_day(self.start)}—{_day(self.end)}"
+
+
+def _day(day: date) -> str:
+    return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
 class Corpus(Strict):
@@ -255,3 +332,16 @@ class Corpus(Strict):
 
     def of_meeting(self, meeting_id: str) -> list[Proposal]:
         return [p for p in self.proposals if p.meeting == meeting_id]
+
+    def date_of(self, proposal: Proposal) -> date | None:
+        """The day a proposal was given: its own, else its meeting's first day; None where unknown."""
+        return proposal.date or self.meeting(proposal.meeting).start
+
+    def dates_of(self, proposal: Proposal) -> str:
+        """When a proposal was given, as the pages show it: its own day, else its meeting's
+        dates; "" where the source gives none."""
+        return _day(proposal.date) if proposal.date else self.meeting(proposal.meeting).dates
+
+    def reference(self, proposal: Proposal) -> str:
+        """A stable human reference: 第 9 届第 3 次会议 · 发言 1."""
+        return f"{self.meeting(proposal.meeting).reference} · {proposal.kind_label} {proposal.order}"

@@ -88,7 +88,7 @@ def redirect_page(old: str, to: str, title: str) -> str:
     href = escape(urls.relative(old, to))
     script = escape(urls.relative(old, urls.asset("redirect.js")))
     return (f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>已移至:{escape(title)}</title>\n"
+            f"<title>已移至：{escape(title)}</title>\n"
             f'<link rel="canonical" href="{href}">\n'
             f'<meta http-equiv="refresh" content="0; url={href}">\n'
             f'<meta name="robots" content="noindex">\n'

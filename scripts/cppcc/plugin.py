@@ -18,7 +18,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from material import __version__ as material_version
 
-from . import search, theming, urls
+from . import feeds, search, theming, urls
 from .build import Build, BuildError, Caches
 from .builder import (
     Abort,
@@ -35,10 +35,15 @@ from .builder import (
 )
 from .builder import Page as MkDocsPage
 from .builder import config_options as c
+from .metadata import SiteInfo
 from .publishing import StagedSite, unwritable
 from .rendering import TocEntry, esc
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
+
+# Our stylesheets and scripts (scripts/cppcc/assets/), which every page loads, in their order
+STYLES = ("site.css", "cite.css")
+SCRIPTS = ("site.js", "citation.js", "cite.js")
 
 
 class ProposalsConfig(Config):
@@ -77,6 +82,25 @@ def with_our_search(html: str) -> Markup:
     return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
 
 
+SITE_KEYS = ("licence", "contact")  # what `extra: cppcc:` in mkdocs.yml may say of the site
+
+
+def site_info(config: MkDocsConfig) -> SiteInfo:
+    """What mkdocs.yml says of the site: its name, address and description (its pages' metadata
+    and citations name them); for its about page `copyright`, and `extra: cppcc:` `licence` and
+    `contact` (each a text, or left out)."""
+    ours = config.extra.get("cppcc") or {}
+    if not isinstance(ours, dict):
+        raise PluginError("extra.cppcc: must be a mapping of keys to values")
+    problems = [f"extra.cppcc.{key}: must be a text" for key in SITE_KEYS
+                if not isinstance(ours.get(key, ""), str)]
+    if problems:
+        raise PluginError("; ".join(problems))
+    return SiteInfo(config.copyright or "", *(ours.get(key, "").strip() for key in SITE_KEYS),
+                    name=config.site_name, url=config.site_url or "",
+                    description=config.site_description or "")
+
+
 def _add_once(items: list, item: str) -> None:
     if item not in items:
         items.append(item)
@@ -105,7 +129,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         overrides = config.theme.custom_dir
         self.build = build = Build(root / self.config.proposals_dir, root, log,
                                    search=self.config.search, caches=self.caches,
-                                   overrides=Path(overrides) if overrides else None)
+                                   overrides=Path(overrides) if overrides else None,
+                                   site=site_info(config))
         try:
             build.load()
             build.check()
@@ -120,8 +145,10 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             docs = sorted(p for p in Path(config.docs_dir).rglob("*") if p.is_file())
             self.caches.rendered.start([Path(config.config_file_path), *docs],
                                        config.site_url or "", material_version)
-        _add_once(config.extra_css, urls.asset("site.css"))
-        _add_once(config.extra_javascript, urls.asset("site.js"))
+        for name in STYLES:
+            _add_once(config.extra_css, urls.asset(name))
+        for name in SCRIPTS:  # in their load order
+            _add_once(config.extra_javascript, urls.asset(name))
         for name in search.SCRIPTS if self.config.search else ():  # in their load order
             _add_once(config.extra_javascript, urls.search_asset(name))
         return config
@@ -139,8 +166,15 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         self.nav = nav
         return nav
 
+    def feeds_of(self, page) -> list[feeds.FeedLink]:
+        """The feeds a page links to (`docs/overrides/main.html`): the site's on every page,
+        then those of our page (its meeting's, its party's...)."""
+        ours = self.build.pages.get(page.file.src_uri) if getattr(page, "file", None) else None
+        return [feeds.SITE, *(ours.feeds if ours else ())]
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["cppcc_with_our_search"] = with_our_search
+        env.globals["cppcc_feeds"] = self.feeds_of
         theming.install(env)
         if self.config.prerender and not self.caches:
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -167,6 +201,9 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             theming.print_as(page, previous)
         if ours.toc:
             page.toc = get_toc(_toc_tokens(ours.toc))
+        # what the page says of itself: the theme's description tag, our head (main.html)
+        page.meta["description"] = esc(ours.description)
+        page.meta["cppcc_head"] = ours.head
         return ours.html
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -177,8 +214,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     def _finish(self, *, config: MkDocsConfig) -> None:
         try:
-            self.build.finish(Path(config.site_dir), config.site_url or "",
-                              self.staged.final if self.staged else None)
+            self.build.finish(Path(config.site_dir), self.staged.final if self.staged else None)
         except BuildError as error:
             raise PluginError(str(error)) from None
 

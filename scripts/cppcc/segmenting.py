@@ -1,10 +1,11 @@
 """Cut every text of the corpus into words, once, for the keywords and for the search index.
 
 Each text is normalised (NFKC, lower case, as the search index and the browser's queries are) and
-cut by jieba once, without its HMM: only dictionary words and the proposals' own terms (quoted
-words, topics), never guessed ones. From that one cut, the keywords take the nouns (tagged by
-jieba's dictionary) and the search index takes the words with their dictionary sub-words, exactly
-as jieba's `cut_for_search` would give them. Many texts are cut on every core; a cache kept by the
+cut by jieba once, without its HMM: only dictionary words, the proposals' own terms (quoted
+words, topics) and the terms the keywords keep (`keywords.yaml`), never guessed ones. From that one cut, the keywords take the nouns (tagged by
+jieba's dictionary) and the phrases of two or three adjacent content words that jieba's dictionary
+lacks (行政+执法, 科普+教育+基地), and the search index takes the words with their dictionary
+sub-words, exactly as jieba's `cut_for_search` would give them. Many texts are cut on every core; a cache kept by the
 caller across rebuilds means that `mkdocs serve` cuts only the texts that changed.
 """
 
@@ -14,7 +15,7 @@ import hashlib
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,6 +32,10 @@ jieba.setLogLevel(logging.WARNING)
 QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{2,8})”")
 # The parts of speech a keyword may be: nouns, set phrases and abbreviations (j: 医保, 中小企业)
 NOUN_TAGS = frozenset(("n", "nz", "vn", "nt", "nl", "l", "i", "j"))
+# A phrase is two noun-like words (b: 县级, 远程; an: 卫生; nrt: jieba's tag of 科普) or a noun-like
+# word and a verb (行政+执法, 双向+转诊, 产教+融合), or three noun-like words (科普+教育+基地).
+PHRASE_NOUN = NOUN_TAGS - {"i"} | {"b", "an", "nrt"}
+PHRASE_VERB = "v"
 
 
 def user_terms(corpus: Corpus) -> list[str]:
@@ -58,8 +63,28 @@ class Cut:
     """The words of one text."""
 
     nouns: dict[str, int]  # noun -> count, in order of first occurrence
+    phrases: dict[tuple[str, ...], int]  # adjacent content words (`PHRASE_HEAD`) -> count
     words: dict[str, int]  # search words: CJK words of 2 to MAX_WORD characters, with sub-words
     long_words: dict[str, int]  # those of 3 characters or more (search terms besides bigrams)
+
+
+def _phrases(tokens: list[str], tags: dict[str, str], freq: dict) -> dict[tuple[str, ...], int]:
+    """The phrases of a text (`PHRASE_NOUN`) that jieba's dictionary does not hold as one word,
+    up to `MAX_WORD` characters long, with their counts; each word has two characters or more."""
+    kinds = [tags.get(t) if len(t) >= 2 and is_cjk(t) else None for t in tokens]
+    noun = [kind in PHRASE_NOUN for kind in kinds]
+    found: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens) - 1):
+        if not noun[i]:
+            continue
+        runs = [tokens[i:i + 2]] if noun[i + 1] or kinds[i + 1] == PHRASE_VERB else []
+        if noun[i + 1] and i + 2 < len(tokens) and noun[i + 2]:
+            runs.append(tokens[i:i + 3])
+        for run in runs:
+            joined = "".join(run)
+            if len(joined) <= MAX_WORD and not freq.get(joined):
+                found[tuple(run)] = found.get(tuple(run), 0) + 1
+    return found
 
 
 @dataclass
@@ -86,14 +111,14 @@ class _Dictionary:
 
 
 class Segmenter:
-    """Cuts texts with a private jieba tokenizer that knows the corpus's own terms.
+    """Cuts texts with a private jieba tokenizer that knows the corpus's own terms, and `terms`.
 
     `memo` (optional, kept by the caller across rebuilds) keeps the tokenizer (a second to load)
-    and its cuts, by the corpus's own terms."""
+    and its cuts, by the terms it knows."""
 
-    def __init__(self, corpus: Corpus, memo: Memo | None = None):
+    def __init__(self, corpus: Corpus, memo: Memo | None = None, terms: Iterable[str] = ()):
         self.corpus, self.prepared = corpus, False
-        terms = user_terms(corpus)
+        terms = sorted({*user_terms(corpus), *terms})
         fingerprint = hashlib.sha256("\n".join(terms).encode()).hexdigest()
         memo = memo or Memo()
         memo.new_build()
@@ -106,7 +131,8 @@ class Segmenter:
         words: dict[str, int] = {}
         tokenizer, tags = self.dictionary.tokenizer, self.dictionary.tags
         # Words are interned: the same few thousand words recur in every text of the corpus.
-        for word in map(sys.intern, tokenizer.cut(normalize(text), HMM=False)):
+        tokens = list(map(sys.intern, tokenizer.cut(normalize(text), HMM=False)))
+        for word in tokens:
             if len(word) >= 2 and tags.get(word) in NOUN_TAGS:
                 nouns[word] = nouns.get(word, 0) + 1
             if len(word) < 2 or not is_cjk(word):
@@ -117,7 +143,8 @@ class Segmenter:
             for w in [sys.intern(g) for g in grams if tokenizer.FREQ.get(g)] + [word]:
                 if len(w) <= MAX_WORD:
                     words[w] = words.get(w, 0) + 1
-        return Cut(nouns, words, {w: n for w, n in words.items() if len(w) > 2})
+        long_words = {w: n for w, n in words.items() if len(w) > 2}
+        return Cut(nouns, _phrases(tokens, tags, tokenizer.FREQ), words, long_words)
 
     def prepare(self) -> None:
         """Cut every text of the corpus not cut yet (on every core when there are many); once."""

@@ -24,9 +24,9 @@ class RenderCache:
     build is not rendered by the theme again (~2.5 ms a page); it prints its previous output
     through the builder (`theming.print_as`).
 
-    A page's inputs are its own (our `Page`: front matter, HTML and table of contents) and what
-    the theme shows on every page alike (for MkDocs: the config file, every file under `docs/`,
-    the theme overrides among them, the theme's version and the site URL)."""
+    A page's inputs are its own (our `Page`: front matter, HTML, metadata, table of contents and
+    feeds) and what the theme shows on every page alike (for MkDocs: the config file, every file under
+    `docs/`, the theme overrides among them, the theme's version and the site URL)."""
 
     def __init__(self):
         self.outputs: Memo[str, str] = Memo()  # by the page's and the site's fingerprint
@@ -41,7 +41,8 @@ class RenderCache:
         self.site = digest.hexdigest()
 
     def _key(self, page: Page) -> str:
-        return hashlib.sha256(f"{self.site}\0{page.markdown}\0{page.toc!r}".encode()).hexdigest()
+        own = f"{page.markdown}\0{page.description}\0{page.head}\0{page.toc!r}\0{page.feeds!r}"
+        return hashlib.sha256(f"{self.site}\0{own}".encode()).hexdigest()
 
     def lookup(self, page: Page) -> str | None:
         """The previous output for the page, if it and the site are unchanged."""

@@ -81,6 +81,9 @@ class Templates:
                                undefined=StrictUndefined, finalize=_escaped, trim_blocks=True,
                                lstrip_blocks=True, auto_reload=False, cache_size=-1)
         self.env.filters.update(esc=_esc_filter, e=_esc_filter, escape=_esc_filter)
+        # `tojson` (HTML-safe JSON, for data blocks): UTF-8 as it is, keys in their order, compact
+        self.env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False,
+                                                  "separators": (",", ":")}
         self.env.globals.update(globals_)
         try:
             for name in shipped.list_templates():

@@ -1,8 +1,8 @@
 """The site's URL scheme: the one place that spells a path.
 
 Every URL is site-relative and a page's ends in `/` (directory URLs): the home page is `""`, a
-proposal `<slug>/`, one of its items `<slug>/#<id>`, a meeting `meetings/<id>/`, page n of an index
-`<index>/<n>/`. Everything else asks this module; the names the site itself takes (its top-level
+proposal `<slug>/`, one of its items `<slug>/#<id>`, a meeting `meetings/<id>/`, a year
+`years/<yyyy>/`, page n of an index `<index>/<n>/`, a feed `feeds/<...>.xml`. Everything else asks this module; the names the site itself takes (its top-level
 folders, the ids of a proposal page's own sections) are reserved from here, so that no proposal
 slug or item id can take them. Nothing here depends on MkDocs or on the model.
 """
@@ -19,6 +19,8 @@ HOME = ""
 MEETINGS = index("meetings")  # the archive of meetings; a meeting's page is below it
 PARTIES = index("parties")
 KEYWORDS = index("keywords")
+YEARS = index("years")  # the archive by year; a year's page is below it
+ABOUT = "about/"  # about this site: its source, its editing, citing, the open data, errors
 ASSETS = "assets/cppcc/"  # our stylesheet and scripts
 SEARCH_ASSETS = f"{ASSETS}search/"  # the browser side of the search
 SEARCH_INDEX = "search/cppcc/"  # the search index (`search.indexing`)
@@ -26,6 +28,8 @@ SCHEMA = "schema/"  # the JSON Schemas of the data formats
 SOURCES = "sources/"  # the printed sources of the meetings, as they are in proposals/
 PROPOSALS_JSON = "proposals.json"  # open data: the whole model
 RECOMMENDATIONS_CSV = "recommendations.csv"  # open data: a recommendation a row
+FEEDS = "feeds/"  # the Atom feeds (`feeds.py`)
+SITE_FEED = f"{FEEDS}all.xml"  # the newest proposals of the whole site
 
 # The ids of a proposal page's own sections: fragments of the page, never an item's id. The
 # speaker line is one of them: search links a match of the speaker's name, role or body there.
@@ -39,10 +43,11 @@ ID_PREFIXES = ("cppcc-", "__")
 
 def reserved_slugs() -> frozenset[str]:
     """The folders at the top of the site that are not proposals, which no slug may take: ours
-    and every index's (an index names its own, in `indexes.INDEXES`)."""
+    (the about page's among them) and every index's (an index names its own, in
+    `indexes.INDEXES`)."""
     from .indexes import INDEXES
 
-    paths = (ASSETS, SEARCH_INDEX, SCHEMA, SOURCES, *(i.url for i in INDEXES))
+    paths = (ABOUT, ASSETS, SEARCH_INDEX, SCHEMA, SOURCES, FEEDS, *(i.url for i in INDEXES))
     return frozenset(path.split("/", 1)[0] for path in paths)
 
 
@@ -56,6 +61,27 @@ def item(slug: str, item_id: str) -> str:
 
 def meeting(meeting_id: str) -> str:
     return f"{MEETINGS}{meeting_id}/"
+
+
+def year(value: int | None) -> str:
+    """A year's page, four digits (`years/2024/`); the meetings of no known year have theirs
+    at `years/undated/`, never under a guessed year."""
+    return f"{YEARS}{value:04d}/" if value is not None else f"{YEARS}undated/"
+
+
+def meeting_feed(meeting_id: str) -> str:
+    return f"{FEEDS}meetings/{meeting_id}.xml"
+
+
+def party_feed(slug: str) -> str:
+    """The feed of a party or body, `slug` being `feeds.slug` of its name."""
+    return f"{FEEDS}parties/{slug}.xml"
+
+
+def folder(url: str) -> str:
+    """The folder a file's URL is in (`feeds/meetings/x.xml` -> `feeds/meetings/`), from which
+    `relative` finds hrefs inside that file."""
+    return url.rpartition("/")[0] + "/" if "/" in url else ""
 
 
 def numbered(url: str, number: int) -> str:

@@ -213,6 +213,9 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             raise _Refused(_line(node), path, _tagged(node)) from None
+        except ValueError as error:  # a timestamp with no such day: 2024-13-05, 2023-02-29
+            raise _Refused(_line(node), path, f"must be a real date: YAML reads "
+                           f"{excerpt(node.value)} as a date, but {error}") from None
         return self._text(node, path, value) if isinstance(value, str) else value
 
     def _key(self, node: yaml.Node, path: Path) -> str | None:

@@ -1,4 +1,5 @@
-/* Citing: copy an item's permanent link; highlight the item a link points to. */
+/* Citing: copy an item's permanent link; highlight the item a link points to; print; share a
+   search. */
 (function () {
   "use strict";
 
@@ -45,22 +46,82 @@
     liveRegion().textContent = text;
   }
 
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("[data-cppcc-copy]") : null;
-    if (!button) { return; }
+  function copyLink(button) {
     var url = permalink(button.getAttribute("data-cppcc-copy"));
     var label = button.textContent;
     copyText(url).then(function () {
       button.textContent = "已复制";
       button.setAttribute("data-cppcc-copied", url);
-      announce("已复制链接:" + url);
+      announce("已复制链接：" + url);
     }, function () {
       button.textContent = "复制失败";
-      announce("无法复制,请手动复制链接:" + url);
+      announce("无法复制，请手动复制链接：" + url);
     }).then(function () {
-      window.setTimeout(function () { button.textContent = label; }, 2000);
+      button.classList.add("cppcc-done");
+      window.setTimeout(function () {
+        button.textContent = label;
+        button.classList.remove("cppcc-done");
+      }, 2000);
     });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) { return; }
+    var copy = event.target.closest("[data-cppcc-copy]");
+    if (copy) { copyLink(copy); }
+    if (event.target.closest("[data-cppcc-print]")) { window.print(); }
   });
+
+  // Material's "share" button copies the address its previous query had (it stores the old
+  // href before setting the new one, and learns the query only on keyup): before its copier
+  // reads the button (a click listener on the body), give it the address of the query now in
+  // the box, as Material spells one: this page, `?q=` with spaces as `+`.
+  function searchAddress(query) {
+    var url = new URL(window.location.href);
+    url.hash = "";
+    url.search = "q=" + query.replace(/\s+/g, "+").replace(/&/g, "%26").replace(/=/g, "%3D");
+    return url.href;
+  }
+
+  document.addEventListener("click", function (event) {
+    var share = event.target.closest ? event.target.closest("[data-md-component=search-share]") : null;
+    var input = document.querySelector("[data-md-component=search-query]");
+    if (!share || !input) { return; }
+    share.href = searchAddress(input.value);
+    share.setAttribute("data-clipboard-text", share.href);
+  }, true);
+
+  // Each item's address, short (no scheme), for the printout to show after the item.
+  function printAddresses() {
+    var links = document.querySelectorAll(".cppcc-permalink");
+    for (var i = 0; i < links.length; i++) {
+      var url = permalink(fragment(links[i].getAttribute("href").slice(1)));
+      links[i].setAttribute("data-cppcc-print", url.replace(/^[a-z]+:\/\//, ""));
+    }
+  }
+
+  // Material's back-to-top pill (shown at the top while the reader scrolls up) steps aside
+  // while it would cover the item a link pointed at.
+  var pillPending = false;
+
+  function pillAside() {
+    pillPending = false;
+    var pill = document.querySelector(".md-top");
+    var target = document.querySelector(".cppcc-target");
+    var covers = false;
+    if (pill && target) {  // the pill's place without its slide-in transform (it is fixed)
+      var top = pill.offsetTop, box = target.getBoundingClientRect();
+      covers = top + pill.offsetHeight > box.top && top < box.bottom;
+    }
+    document.body.classList.toggle("cppcc-pill-aside", covers);
+  }
+
+  function schedulePillAside() {
+    if (!pillPending) {
+      pillPending = true;
+      window.requestAnimationFrame(pillAside);
+    }
+  }
 
   // The id a fragment names; a malformed escape (`#%`, `#%E0%A4%A`) names the fragment as it is.
   function fragment(hash) {
@@ -81,14 +142,17 @@
     var item = target.closest(".cppcc-item") || target;
     item.classList.add("cppcc-target");
     item.scrollIntoView({ block: "start" });
+    schedulePillAside();
   }
 
   function start() {
     liveRegion();
+    printAddresses();
     highlightTarget();
   }
 
   window.addEventListener("hashchange", highlightTarget);
+  window.addEventListener("scroll", schedulePillAside, { passive: true });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -22,6 +22,7 @@ from .. import urls
 from ..linking import Links
 from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
+from ..punctuation import full_width
 from ..segmenting import Cut, meta_texts
 from . import aliases, format, maps, ranking, text, varint
 from .format import MAX_WORD, ROOT
@@ -273,7 +274,9 @@ class IndexBuilder:
                 "u": urls.proposal(proposal.slug),
                 "t": proposal.title,
                 "s": proposal.speaker.byline,
-                "i": [[it.id, it.label, it.head, it.body] for it in items_of(proposal)],
+                # the texts as the page shows them (`punctuation`): the engine reads none of them
+                "i": [[it.id, it.label, full_width(it.head), full_width(it.body)]
+                      for it in items_of(proposal)],
             })
         return out
 

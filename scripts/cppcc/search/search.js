@@ -27,7 +27,7 @@
   const root = new URL(config.cppcc.index, location.href);
   const meta = result.querySelector(".md-search-result__meta");
   const dialog = input.closest("[role=dialog]");
-  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索建议");
+  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索发言、建议、问题");
   const list = result.querySelector(".md-search-result__list");
   const searched = el("p", "cppcc-search-converted");  // what a converted query was searched as
   searched.hidden = true;
@@ -168,8 +168,8 @@
     }
     const li = el("li", "md-search-result__item cppcc-search-empty");
     const article = el("div", "md-search-result__article md-typeset");
-    const p = el("p", null, `没有找到与“${query.trim()}”相关的建议。`);
-    const tips = el("p", null, alone.length ? "试试只搜:" : "试试这些主题:");
+    const p = el("p", null, `没有找到与“${query.trim()}”相关的结果。`);
+    const tips = el("p", null, alone.length ? "试试只搜：" : "试试这些主题：");
     for (const s of alone.length ? alone : manifest.suggest) tips.append(suggestionLink(s), " ");
     article.append(p, tips);
     li.append(article);
@@ -189,7 +189,7 @@
     const button = el("button", "cppcc-search-more__button");
     button.type = "button";
     li.append(button);
-    const label = () => { button.textContent = `显示更多结果(还有 ${rest.length} 条建议)`; };
+    const label = () => { button.textContent = `显示更多结果（还有 ${rest.length} 篇）`; };
     label();
     let busy = false;
     const next = async () => {
@@ -283,7 +283,7 @@
     meta.textContent = hits.length === 0 ? translate("search.result.none")
       : hits.length === 1 ? translate("search.result.one")
       : translate("search.result.other", hits.length);
-    if (partial && hits.length) meta.textContent = `没有完全匹配的结果,以下 ${hits.length} 条部分匹配`;
+    if (partial && hits.length) meta.textContent = `没有完全匹配的结果；以下 ${hits.length} 条结果部分匹配`;
     sayConverted(query, p);
     list.replaceChildren(...first);
     if (scrolled) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
