@@ -304,6 +304,13 @@ def test_a_short_name_finds_the_full_one_and_says_so(engine, corpus):
     assert first(engine, corpus, "中国民主同盟") == ("vocational-education", urls.SPEAKER)
 
 
+def test_the_parties_names_are_those_of_affiliations_and_aliases_yaml_adds_to_them():
+    found = aliases.groups(aliases.shipped())
+    assert ("农工党", "农工民主党", "中国农工民主党") in found  # affiliations.KNOWN's
+    assert ("九三学社", "九三") in found and ("民盟", "中国民主同盟", "民主同盟") in found
+    assert sum("民盟" in group for group in found) == 1
+
+
 def test_a_name_the_corpus_holds_finds_its_other_names_too_without_a_conversion(engine, files):
     plan = engine.plan("职教")
     assert {"职教", "职业教育"} <= {t.term for t in plan.terms} and not plan.converted
@@ -477,31 +484,17 @@ def converted_line(page) -> str | None:
 
 
 @pytest.mark.browser
-def test_a_short_name_finds_and_highlights_the_full_one(page, base_url):
-    open_search(page, base_url, "工商联")
+@pytest.mark.parametrize(("query", "target", "mark", "shown"), [
+    ("工商联", "time-honored-brands/?h=", "工商业联合会", "工商业联合会"),  # a short name: the full one
+    ("zjtx", "specialized-smes/?h=", "专精特新", "专精特新"),  # initials
+    ("梅花路", "urban-culture/?h=", "梅花鹿", "梅花鹿")])  # a wrong character
+def test_a_converted_query_finds_highlights_and_says_what_it_searched(page, base_url, query,
+                                                                      target, mark, shown):
+    open_search(page, base_url, query)
     first_link = page.locator(".md-search-result__link").first
-    assert first_link.get_attribute("href").startswith(base_url + "time-honored-brands/?h=")
-    assert "工商业联合会" in first_link.locator("mark").all_inner_texts()
-    assert converted_line(page) == "已按“工商业联合会”搜索 · 仍按“工商联”搜索"
-
-
-@pytest.mark.browser
-def test_initials_find_their_term(page, base_url):
-    open_search(page, base_url, "zjtx")
-    assert result_links(page)[0].startswith(base_url + "specialized-smes/")
-    assert "专精特新" in page.locator(".md-search-result__link").first.locator(
-        "mark").all_inner_texts()
-    assert converted_line(page) == "已按“专精特新”搜索 · 仍按“zjtx”搜索"
-
-
-@pytest.mark.browser
-def test_a_wrong_character_finds_the_term_and_says_so(page, base_url):
-    open_search(page, base_url, "梅花路")
-    assert result_links(page)[0].startswith(base_url + "urban-culture/")
-    assert result_links(page)[0].endswith("#overview")
-    assert "梅花鹿" in page.locator(".md-search-result__link").first.locator(
-        "mark").all_inner_texts()
-    assert converted_line(page) == "已按“梅花鹿”搜索 · 仍按“梅花路”搜索"
+    assert first_link.get_attribute("href").startswith(base_url + target)
+    assert mark in first_link.locator("mark").all_inner_texts()
+    assert converted_line(page) == f"已按“{shown}”搜索 · 仍按“{query}”搜索"
 
 
 @pytest.mark.browser

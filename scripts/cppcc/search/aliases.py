@@ -1,7 +1,9 @@
-"""Other names of the proposals' terms (`aliases.yaml`, shipped with the package): short names of
-bodies and their full ones, set abbreviations. The index holds each name as a term wherever the
-text has it, and gives every name the others the corpus holds (format.py: a `t/` entry's forms),
-so that a query in any name finds, and highlights, them all.
+"""Other names of the proposals' terms: the parties' and people's organisations' (their forms in
+`affiliations.KNOWN`, the one list of them: 农工党, 农工民主党, 中国农工民主党) and those of
+`aliases.yaml`, shipped with the package (roles, set abbreviations of policy terms, and what else
+a reader types: 九三 for 九三学社). Entries that share a name are one. The index holds each name as
+a term wherever the text has it, and gives every name the others the corpus holds (format.py: a
+`t/` entry's forms), so that a query in any name finds, and highlights, them all.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
+from ..affiliations import KNOWN
 from ..yamlsource import Issue, read_yaml
 from .text import CJK_RUN, normalize
 
@@ -67,6 +70,18 @@ def shipped() -> dict[str, tuple[str, ...]]:
     return parse((resources.files(__package__) / FILE).read_text(encoding="utf-8"))
 
 
-def names(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Every name -> all the names of its entry, the term first."""
-    return {name: (term, *others) for term, others in groups.items() for name in (term, *others)}
+def groups(entries: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The names that are one, each entry's first: the parties' and organisations', then
+    `entries` (aliases.yaml's); an entry that shares a name with one before joins it."""
+    out: list[list[str]] = []
+    of: dict[str, int] = {}  # name -> its group
+    found = [(k.name, *k.starts, *k.holds) for k in KNOWN] + [(t, *o) for t, o in entries.items()]
+    for names in found:
+        joined = next((of[n] for n in names if n in of), len(out))
+        if joined == len(out):
+            out.append([])
+        for name in names:
+            if name not in of:
+                of[name] = joined
+                out[joined].append(name)
+    return [tuple(group) for group in out if len(group) > 1]

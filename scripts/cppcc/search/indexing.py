@@ -145,9 +145,9 @@ class IndexBuilder:
     def __init__(self, links: Links):
         self.links = links
         self.segmenter = links.segmenter
-        self.aliases = aliases.shipped()
+        self.aliases = aliases.groups(aliases.shipped())
         self.names: dict[str, list[str]] = {}  # names of 3+ characters, by their first two
-        for name in sorted(aliases.names(self.aliases)):
+        for name in sorted({n for group in self.aliases for n in group}):
             if len(name) >= 3:
                 self.names.setdefault(name[:2], []).append(name)
         proposals = links.corpus.proposals
@@ -240,17 +240,18 @@ class IndexBuilder:
         for proposal in self.links.corpus.proposals:
             s = proposal.speaker
             words.update(text.normalize(w) for w in (proposal.topic, s.name, s.body, s.party) if w)
-        for name in aliases.names(self.aliases):  # 工商联, which the corpus calls otherwise
-            words[name] = words[name] or 1
+        for group in self.aliases:  # 工商联, which the corpus calls otherwise
+            for name in group:
+                words[name] = words[name] or 1
         return {key: found[:1] for key, found in maps.pinyin_map(words, phrases).items()}
 
     def _aliases(self, entries: dict[str, bytes]) -> dict[str, bytes]:
         """The entries of aliases.yaml's names, each with the other names the corpus holds (a
         name it does not hold, without postings), from the dumped entries of the terms."""
         out = {}
-        for group in self.aliases.items():
-            held = [name for name in (group[0], *group[1]) if name in entries]
-            for name in (group[0], *group[1]):
+        for group in self.aliases:
+            held = [name for name in group if name in entries]
+            for name in group:
                 others = [n for n in held if n != name]
                 if others:
                     entry = json.loads(b"{" + entries[name] + b"}")[name] if name in held \
@@ -317,7 +318,7 @@ class IndexBuilder:
                         "partialCoverage": ranking.PARTIAL_COVERAGE, "scale": ranking.SCALE,
                         "digits": ranking.DIGITS},
             "query": {"functionWords": list(text.FUNCTION_WORDS), "separators": text.SEPARATORS,
-                      "maxAlias": max(map(len, aliases.names(self.aliases)), default=0)},
+                      "maxAlias": max((len(n) for g in self.aliases for n in g), default=0)},
             "suggest": _suggestions(corpus.proposals),
             "format": format.client(),
         }
