@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from bench import search as bench_search
 from bench.harness import build_site, serve
+from cppcc import urls
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc import urls
 from cppcc.search import aliases, indexing, maps, ranking, text, varint
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
 from cppcc.segmenting import item_texts, meta_texts
-from bs4 import BeautifulSoup
 from helpers import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -294,6 +294,12 @@ def test_aliases_yaml_refuses_what_is_no_mapping_of_names_in_one_line_a_problem(
         "aliases.yaml:2: 科普[0]: 科普 stands in another entry already: a name has one entry",
         "aliases.yaml:2: 科普[1]: must be Chinese characters only, as the proposals write them",
         "aliases.yaml:2: 科普[2]: must be a name (Chinese characters), not a list or a number"]
+
+
+def test_a_name_is_a_term_only_where_the_text_holds_it():
+    names = {"工商": ["工商业联合会"]}
+    assert field_terms(["辽源市工商业联合会", "工商业联合会"], [], names)["工商业联合会"] == 2
+    assert "工商业联合会" not in field_terms(["工商学校"], [], names)
 
 
 def test_a_short_name_finds_the_full_one_and_says_so(engine, corpus):

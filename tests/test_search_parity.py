@@ -180,7 +180,8 @@ def test_engine_js_ranks_every_query_as_engine_py(index, tmp_path):
     ("format.hashMultiplier", 37), ("format.hashPrefix", 1), ("format.maxWord", 4),
     ("format.maxPinyinKey", 5), ("format.meta", 0), ("format.cjk", "\u4e00-\u7fff"),
     ("format.latin", "a-z"), ("format.digits", "BA" + format.DIGITS[2:]),
-    ("format.marks", "\u0301"), ("ranking.digits", 3), ("ranking.metaWeight", 0.7),
+    ("format.marks", "\u0301"), ("format.marked", "\u00c0-\u00ff"), ("ranking.digits", 3),
+    ("ranking.metaWeight", 0.7),
     ("query.functionWords", ["的"]), ("query.maxAlias", 8), ("query.separators", " ")])
 def test_engine_js_reads_each_constant_from_the_manifest(real, tmp_path, key, value):
     """A constant changed in the manifest changes what Node finds: engine.js spells none."""

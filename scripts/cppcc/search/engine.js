@@ -23,16 +23,14 @@
   function textOf(format) {
     const RUN = new RegExp(`[${format.cjk}]+|[${format.latin}]+`, "g");
     const CJK_ONLY = new RegExp(`^[${format.cjk}]+$`);
+    const MARKED = new RegExp(`[${format.marked}]`, "g");
     const MARK = new RegExp(`[${format.marks}]`, "g");
     const more = 1 << format.groupBits, low = more - 1;
     const digit = new Int8Array(128);
     for (let v = 0; v < format.digits.length; v++) digit[format.digits.charCodeAt(v)] = v;
     return {
-      normalize(s) {
-        const t = s.normalize("NFKC").toLowerCase();
-        if (/^[\x00-\x7f]*$/.test(t)) return t;
-        return t.normalize("NFD").replace(/u\u0308/g, "v").replace(MARK, "").normalize("NFC");
-      },
+      normalize: (s) => s.normalize("NFKC").toLowerCase().replace(MARKED, (letter) =>
+        letter.normalize("NFD").replace(/u\u0308/g, "v").replace(MARK, "")),
       isCjk: (run) => CJK_ONLY.test(run),
       runs: (q) => [...q.matchAll(RUN)].map((m) => [m.index, m[0]]),
       shardOf(term, n) {
@@ -296,7 +294,7 @@
               t.slice(j + 1) === window.slice(j + 1) && t !== window) found.push([t, terms[t]]);
         }
       } else {
-        const rest = window.slice(2);  // its bigrams are the query's: no term holds it if one is none
+        const rest = window.slice(2);  // its bigrams are the query's: none held, no term holds it
         for (let m = 0; m < rest.length - 1; m++)
           if (!await entry("t", rest.slice(m, m + 2))) return [];
         for (const h of (await entry("n", rest)) || []) {

@@ -250,7 +250,7 @@ class Engine:
             found = [(t, e) for t, e in shard.items() if len(t) == len(window)
                      and t[:j] == window[:j] and t[j + 1:] == window[j + 1:] and t != window]
         else:
-            rest = window[2:]  # its bigrams are the query's: no term holds it if one is none
+            rest = window[2:]  # its bigrams are the query's: none held, no term holds it
             if any(not self.entry("t", rest[m:m + 2]) for m in range(len(rest) - 1)):
                 return []
             heads = self.entry("n", rest) or []
@@ -285,7 +285,8 @@ class Engine:
         return self.find(query, literal)[1]
 
 
-def _latin_groups(q: str, separators: frozenset[str]) -> list[tuple[int, int, list[tuple[int, str]]]]:
+def _latin_groups(q: str,
+                  separators: frozenset[str]) -> list[tuple[int, int, list[tuple[int, str]]]]:
     """Maximal sequences of Latin runs separated only by `separators`: (start, end, runs)."""
     groups: list[tuple[int, int, list[tuple[int, str]]]] = []
     for start, run in text.runs(q):

@@ -23,8 +23,8 @@ as JSON Schema, and the tests validate every file of a built index with it::
                                        3+ characters (zjtx), -> the commonest word so spelt
     n/<k>.json      {rest: [head]}     terms of 3+ characters by all but their first two
                                        characters: 专精特新 is under 特新 as 专精
-    c/<k>.json      {character: "readings"}   toneless pinyin of the characters of GB 2312 and of
-                                              the corpus, readings joined by a space (重: chong zhong)
+    c/<k>.json      {character: "readings"}   toneless pinyin of the characters of GB 2312 and
+                                              of the corpus, joined by a space (重: chong zhong)
     t2s.json        {traditional character: simplified}     the corpus's characters only
     p/<n>.json      {"u": URL of proposal n (from the site root), "t": title, "s": speaker,
                      "i": [[id, label, head, body], ...]}   the speaker line, then its items in
@@ -32,8 +32,8 @@ as JSON Schema, and the tests validate every file of a built index with it::
 
 A term (a pinyin key, a rest, a character alike) is in shard `hash(term) % shards[kind]`, where
 the hash is `HASH_MULTIPLIER`-polynomial over the code points of its first `HASH_PREFIX`
-characters, modulo 2**32 (a word shares the shard of its first two characters). `df_items` counts the items holding
-the term and `df_meta` the proposals whose meta (title, topic, speaker) holds it, however many
+characters, modulo 2**32 (a word shares the shard of its first two characters). `df_items`
+counts the items holding the term and `df_meta` the proposals whose meta (title, topic, speaker) holds it, however many
 postings are kept (a common term keeps every meta posting and only the items of highest impact,
 indexing.MAX_POSTINGS); an impact is the BM25F weight times the ranking's `scale`; postings is
 a `varint` string of triples (proposal minus the previous triple's proposal, item + 1, impact),
@@ -44,8 +44,8 @@ hold has no postings: `[0, 0, "", [form]]`.
 A varint number is written in groups of `GROUP_BITS` bits, most significant first, a character of
 `DIGITS` each (its place is the group's value); every group but the last has 2**GROUP_BITS added.
 
-Text is normalised (NFKC, lower case; then, for text that is not ASCII, canonical decomposition,
-u + U+0308 written v, the `MARKS` dropped, and canonical composition again) and cut into runs of
+Text is normalised (NFKC, lower case; then each character of `MARKED` decomposed canonically,
+u + U+0308 written v and the `MARKS` dropped: ǎ -> a, ǜ -> v) and cut into runs of
 the `CJK` ranges and of `LATIN`; a query's CJK run looks up its substrings of 2 to `MAX_WORD`
 characters (to `maxAlias` for names); a query's Latin letters are read as pinyin of keys of up to
 `MAX_PINYIN_KEY` letters. Scores are rounded to `digits` places of the manifest's ranking (see
@@ -60,6 +60,7 @@ ROOT = urls.SEARCH_INDEX  # under the site root; search.js finds the manifest he
 VERSION = 2  # 2: the speaker line an item, aliases, initials, neighbours, readings
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # regex class ranges
 LATIN = "a-z0-9"
+MARKED = "\u00c0-\u024f\u1e00-\u1eff"  # Latin letters that may carry marks (ǎ, ü, ḿ)
 MARKS = "\u0300-\u036f"  # the combining diacritical marks: pinyin's tone marks among them
 MAX_WORD = 8
 MAX_PINYIN_KEY = 6 * MAX_WORD
@@ -75,9 +76,9 @@ assert len(DIGITS) == 2 << GROUP_BITS
 
 def client() -> dict:
     """The constants engine.js reads from the manifest instead of spelling them."""
-    return {"cjk": CJK, "latin": LATIN, "marks": MARKS, "maxWord": MAX_WORD,
-            "maxPinyinKey": MAX_PINYIN_KEY, "digits": DIGITS, "groupBits": GROUP_BITS, "hashMultiplier": HASH_MULTIPLIER,
-            "hashPrefix": HASH_PREFIX, "meta": META}
+    return {"cjk": CJK, "latin": LATIN, "marked": MARKED, "marks": MARKS, "maxWord": MAX_WORD,
+            "maxPinyinKey": MAX_PINYIN_KEY, "digits": DIGITS, "groupBits": GROUP_BITS,
+            "hashMultiplier": HASH_MULTIPLIER, "hashPrefix": HASH_PREFIX, "meta": META}
 
 
 _COUNT = {"type": "integer", "minimum": 0}
@@ -94,7 +95,8 @@ def _object(properties: dict, **more) -> dict:
             "additionalProperties": False, **more}
 
 
-_CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN}, "marks": {"const": MARKS},
+_CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN},
+                   "marked": {"const": MARKED}, "marks": {"const": MARKS},
                    "maxWord": {"const": MAX_WORD}, "maxPinyinKey": {"const": MAX_PINYIN_KEY},
                    "digits": {"const": DIGITS}, "groupBits": {"const": GROUP_BITS},
                    "hashMultiplier": {"const": HASH_MULTIPLIER},

@@ -84,8 +84,8 @@ def field_terms(texts: list[str], cuts: list[Cut],
     for head in (names or {}).keys() & terms.keys():  # a name's first two characters: a bigram
         for name in names[head]:
             found = sum(n.count(name) for n in normals)
-            if found > terms[name]:  # (jieba may have cut it as a word already)
-                terms[name] = found
+            if found:  # (jieba may have cut it as a word already)
+                terms[name] = max(terms[name], found)
     return terms
 
 

@@ -146,4 +146,5 @@ def rank(terms: list[QueryTerm], postings: dict[str, Postings], length: int,
             whole = _longest(acc.joined) / n if acc.covered else 0.0
             score = (acc.score + meta.score) * own * (1 + whole) / 2
             out.append((corrected, p, i, round(score, DIGITS)))
-    return [(p, i, score) for _, p, i, score in sorted(out, key=lambda r: (r[0], -r[3], r[1], r[2]))]
+    out.sort(key=lambda r: (r[0], -r[3], r[1], r[2]))
+    return [(p, i, score) for _, p, i, score in out]
