@@ -61,15 +61,12 @@ def test_the_search_box_and_its_counts(site_dir):
     box = home.select_one("input[data-md-component=search-query]")
     assert (box["placeholder"], box["aria-label"]) == ("搜索发言与建议",) * 2
     strings = json.loads(home.select_one("#__config").string)["translations"]
-    assert {k: v for k, v in strings.items() if k.startswith("search.result.")} == {
-        "search.result.placeholder": "输入关键词，例如：专精特新、双向转诊、毕精华",
-        "search.result.none": "没有找到符合条件的结果",
-        "search.result.one": "找到 1 条结果",
-        "search.result.other": "找到 # 条结果",
-        "search.result.more.one": "本篇还有 1 条结果",
-        "search.result.more.other": "本篇还有 # 条结果",
-        "search.result.term.missing": "缺少",
-    }
+    # one result and many read alike (Material's own say 找到 1 个符合条件的结果 but # 个符合条件的结果)
+    assert strings["search.result.one"] == strings["search.result.other"].replace("#", "1")
+    assert strings["search.result.more.one"] == strings["search.result.more.other"].replace("#", "1")
+    assert [strings[f"search.result.{key}"] for key in ("other", "more.other")] == [
+        "找到 # 条结果", "本篇还有 # 条结果"]
+    assert strings["search.result.placeholder"].startswith("输入关键词")
 
 
 # -- in the search dialog ------------------------------------------------------------------------
