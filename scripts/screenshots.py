@@ -6,7 +6,7 @@ Writes into OUT_DIR, in headless Chromium (/usr/bin/chromium, or $CHROMIUM):
 
 - `<page>-<desktop|phone>-<light|dark>.png` at 1280×800 and 375×812, in both colour schemes, of
   the home page, a proposal (the whole page), a deep link to its third recommendation, a search
-  with results and the page for a missing address;
+  with results and 404.html, the page a server sends for a missing address;
 - `print-<slug>.pdf`, the proposal printed on A4 as a reader's print button prints it, and
   `print-<slug>.png`, the proposal in print media at A4's width (one long image); the PDF's
   page count is printed.
@@ -34,7 +34,7 @@ def shots(slug: str) -> list[tuple[str, str, bool]]:
     proposal = next(p for p in load_corpus(REPO / "proposals").proposals if p.slug == slug)
     item = proposal.recommendations[min(2, len(proposal.recommendations) - 1)].id
     return [("home", "", True), ("proposal", f"{slug}/", True), ("item", f"{slug}/#{item}", False),
-            ("search", f"?q={QUERY}", False), ("404", "no-such-page/", False)]
+            ("search", f"?q={QUERY}", False), ("404", "404.html", False)]
 
 
 def take(page, base: str, path: str, target: Path, full_page: bool) -> None:

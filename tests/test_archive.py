@@ -67,7 +67,7 @@ def listed(pages: dict[str, BeautifulSoup], listing) -> list[tuple[str, str, str
     out = []
     for page in listing.pages:
         for ul in pages[page.url].select("h2 + ul"):
-            heading = text(ul.find_previous_sibling("h2")).removesuffix("(续)")
+            heading = text(ul.find_previous_sibling("h2")).removesuffix("（续）")
             out += [(heading, slug_of(li.a["href"]), text(li.span)) for li in ul.find_all("li")]
     return out
 

@@ -189,9 +189,9 @@ def test_every_proposal_page_shows_its_reference_and_that_the_source_gives_no_da
 
 def test_the_meeting_page_and_home_show_the_meeting_reference_and_no_date(site_dir):
     meeting = CORPUS.meetings[0]
-    facts = soup(site_dir, f"meetings/{meeting.id}/").select_one(".cppcc-meeting-facts")
-    assert facts.get_text().startswith("第 9 届第 3 次会议 · 原文未载明日期 · ")
-    assert when(soup(site_dir, "")) == [["第 9 届第 3 次会议", "原文未载明日期"]]
+    for url in (f"meetings/{meeting.id}/", ""):  # the home page shows the latest meeting
+        facts = soup(site_dir, url).select_one(".cppcc-meeting-facts")
+        assert facts.get_text().startswith("第 9 届第 3 次会议 · 原文未载明日期 · "), url
 
 
 def test_known_dates_and_place_are_shown_and_published():

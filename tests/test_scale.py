@@ -97,9 +97,9 @@ def test_a_split_keyword_index_groups_by_initial_and_its_jump_bar_lands_on_every
         assert bar == [(listing.url_of_initial(letter), letter) for letter in listing.initials]
         for h in soup.find_all(["h2", "h3"]):
             if h.name == "h2":
-                letters.append(h.get_text().removesuffix("(续)"))
+                letters.append(h.get_text().removesuffix("（续）"))
                 continue
-            word = h.find(string=True, recursive=False).strip().removesuffix("(续)")
+            word = h.find(string=True, recursive=False).strip().removesuffix("（续）")
             assert indexes.initial(word) == letters[-1]
             assert h.select_one(".cppcc-counts").get_text() == f"{len(listing.groups[word])} 篇"
             seen.append(word)
@@ -107,7 +107,7 @@ def test_a_split_keyword_index_groups_by_initial_and_its_jump_bar_lands_on_every
     assert list(dict.fromkeys(letters)) == list(listing.initials) == sorted(listing.initials)
     for letter in listing.initials:  # each letter's link lands on its heading
         page, _, anchor = listing.url_of_initial(letter).partition("#")
-        assert pages[page].find(id=anchor).get_text().removesuffix("(续)") == letter
+        assert pages[page].find(id=anchor).get_text().removesuffix("（续）") == letter
 
 
 def urljoin_site(page: str, href: str) -> str:

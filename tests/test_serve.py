@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.harness import mkdocs_serve, wait_for_page
+from cppcc.punctuation import full_width
 from helpers import copy_project
 
 DEADLINE = 60  # seconds: generous, this is no benchmark
@@ -45,10 +46,11 @@ def test_serve_rebuilds_when_a_proposal_changes(project, tmp_path):
     log = tmp_path / "serve.log"
     with mkdocs_serve(project / "mkdocs.yml", log) as (base, server):
         url = base + "rule-of-law/"
-        page = wait_for(url, server, log, lambda body: before in body)
-        assert after not in page
+        # the page shows the text with its marks full width (`punctuation`)
+        page = wait_for(url, server, log, lambda body: full_width(before) in body)
+        assert full_width(after) not in page
         yaml_file.write_text(source.replace(before, after), encoding="utf-8")
-        wait_for(url, server, log, lambda body: after in body)
+        wait_for(url, server, log, lambda body: full_width(after) in body)
 
 
 def test_serve_shows_an_edit_on_every_page_it_reaches(project, tmp_path):

@@ -146,11 +146,11 @@ def at_scale(n: int, corpus_dir: Path) -> list[str]:
     pairs = [(s, r.proposal.slug) for s, found in related.items() for r in found]
     on_topic = sum(bool(topics[a] & topics[b]) for a, b in pairs)
     return [
-        f"generated corpus of {n}: cut {t1 - t0:.2f} s, keywords {t2 - t1:.2f} s, "
-        f"related {t3 - t2:.2f} s (keywords + related {t3 - t1:.2f} s)",
+        (f"generated corpus of {n}: cut {t1 - t0:.2f} s, keywords {t2 - t1:.2f} s, "
+         f"related {t3 - t2:.2f} s (keywords + related {t3 - t1:.2f} s)"),
         f"  proposals whose keywords hold their topic: {ratio(with_topic, n):.0%}",
-        f"  related links: {len(pairs)} ({ratio(len(pairs), n):.2f} a proposal), "
-        f"sharing a topic: {ratio(on_topic, len(pairs)):.0%}",
+        (f"  related links: {len(pairs)} ({ratio(len(pairs), n):.2f} a proposal), "
+         f"sharing a topic: {ratio(on_topic, len(pairs)):.0%}"),
     ]
 
 

@@ -50,8 +50,9 @@ class BuildError(Exception):
 # Said once a build while the site's address is unknown. Not a warning, which would fail every
 # strict build of a site not yet published (the tests' among them): a notice of what it costs.
 NO_ADDRESS = ("site_url is not set: the exports name site-relative URLs, the pages no canonical "
-              "address, and citations the address the reader opened; set site_url in mkdocs.yml "
-              "to the published address")
+              "address, citations the address the reader opened, and the feeds ids of their own "
+              "(urn:uuid) that change once it is set; set site_url in mkdocs.yml to the "
+              "published address")
 
 
 def _count(n: int, word: str) -> str:

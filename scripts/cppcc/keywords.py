@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import jieba.analyse
 import yaml
@@ -35,6 +36,15 @@ INSIDE = 2  # a word of a stronger phrase, counted less than INSIDE times the ph
 
 
 Phrases = dict[str, tuple[float, tuple[str, ...]]]  # phrase -> its rarity in Chinese, its words
+
+
+class Terms(NamedTuple):
+    """A proposal's terms: those counted `KEYWORD_MIN` times (weighted) with their counts and
+    the phrases among them; and every term it has, for the document frequencies."""
+
+    counts: dict[str, float]
+    phrases: Phrases
+    present: list[str]
 
 
 @dataclass(frozen=True)
@@ -92,11 +102,11 @@ class Keywords:
             seen, count = phrases.get(words, (0, 0))
             phrases[words] = (seen + n, count + n * weight)
 
-    def _count(self, proposal: Proposal) -> tuple[dict[str, float], Phrases]:
-        """Term -> its weighted count in the proposal (words in order of first occurrence, then
-        the phrases that occur often enough), and each phrase's rarity in Chinese (the mean of
-        its words' rarity, a stop word's being 0: 队伍建设 is no phrase, 双向转诊 weighs half)
-        and words."""
+    def terms(self, proposal: Proposal) -> Terms:
+        """The proposal's terms: words in order of first occurrence, then the phrases that
+        occur `PHRASE_MIN` times (a phrase of one word besides stop words only where that word
+        is no term of its own: 双向转诊, not 产学研发展), each phrase with its rarity in Chinese
+        (its words' mean, a stop word's being 0: 队伍建设 is no term, 双向转诊 weighs half)."""
         counts: dict[str, float] = {}
         phrases: dict[tuple[str, ...], tuple[int, float]] = {}  # -> occurrences, weighted count
         for text in (proposal.title, proposal.topic):
@@ -105,39 +115,24 @@ class Keywords:
             self._add(counts, phrases, self.segmenter.cut(text), 1)
         stop = self.lists.stop
         idf, median = _jieba_tfidf().idf_freq, _jieba_tfidf().median_idf
-        found: dict[str, tuple[float, tuple[str, ...]]] = {}
+        found: Phrases = {}
         for words, (seen, n) in phrases.items():
-            phrase, content = "".join(words), [w for w in words if w not in stop]
-            if phrase in stop or seen < PHRASE_MIN or not content:
+            if seen < PHRASE_MIN:
                 continue
-            if len(content) == 1 and content[0] in counts:
-                continue  # says no more than a term of its own: 产学研发展 (产学研), 双向转诊 does
+            phrase, content = "".join(words), [w for w in words if w not in stop]
+            if not content or phrase in stop or (len(content) == 1 and content[0] in counts):
+                continue
             counts[phrase] = counts.get(phrase, 0) + n
             found[phrase] = (sum(idf.get(w, median) for w in content) / len(words), words)
-        return counts, found
+        likely = {t: n for t, n in counts.items() if n >= KEYWORD_MIN}
+        return Terms(likely, {t: found[t] for t in likely if t in found}, list(counts))
 
-    @cached_property
-    def counts(self) -> list[tuple[dict[str, float], Phrases]]:
-        """Per proposal (in corpus order): term -> weighted count, and its phrases."""
-        self.segmenter.prepare()
-        _jieba_tfidf()  # loaded once, before forking
-        return fork_map(self._count, self.corpus.proposals, chunksize=64)
-
-    @cached_property
-    def df(self) -> dict[str, int]:
-        """Term -> the number of proposals it is a term of."""
-        df: dict[str, int] = {}
-        for counts, _ in self.counts:
-            for term in counts:
-                df[term] = df.get(term, 0) + 1
-        return df
-
-    def _rank(self, found: tuple[dict[str, float], Phrases]) -> tuple[list[str], dict[str, float]]:
+    def _rank(self, df: dict[str, int], terms: Terms) -> tuple[list[str], dict[str, float]]:
         """A proposal's keywords, strongest first (ties by term): its strongest terms counted
         `KEYWORD_MIN` times at least, a word that occurs mostly inside a stronger phrase giving
         way to it (基地 to 科普教育基地); and their tf-idf, scaled to a vector of length 1."""
-        counts, phrases = found
-        n, df, keep = len(self.corpus.proposals), self.df, self.lists.keep
+        counts, phrases = terms.counts, terms.phrases
+        n, keep = len(self.corpus.proposals), self.lists.keep
         idf, median = _jieba_tfidf().idf_freq, _jieba_tfidf().median_idf
         scored = []
         for term, count in counts.items():
@@ -149,8 +144,6 @@ class Keywords:
         for score, term in scored:
             if len(chosen) == PER_PROPOSAL:
                 break
-            if counts[term] < KEYWORD_MIN:
-                continue
             if term in keep or not any(term in phrases[t][1] and counts[term] < INSIDE * counts[t]
                                        for t in chosen if t in phrases):
                 chosen[term] = -score
@@ -159,8 +152,17 @@ class Keywords:
 
     @cached_property
     def _ranked(self) -> dict[str, tuple[list[str], dict[str, float]]]:
-        _ = self.df  # computed before forking
-        ranked = fork_map(self._rank, self.counts, chunksize=64)
+        """Per proposal slug: its keywords and their vector. Each proposal's terms are found on
+        every core, their document frequencies counted here, then each proposal ranked on every
+        core; only the keywords are kept."""
+        self.segmenter.prepare()
+        _jieba_tfidf()  # loaded once, before forking
+        found = fork_map(self.terms, self.corpus.proposals, chunksize=64)
+        df: dict[str, int] = {}  # term -> the number of proposals it is a term of
+        for terms in found:
+            for term in terms.present:
+                df[term] = df.get(term, 0) + 1
+        ranked = fork_map(functools.partial(self._rank, df), found, chunksize=64)
         return dict(zip((p.slug for p in self.corpus.proposals), ranked))
 
     def of(self, proposal: Proposal) -> list[str]:

@@ -63,15 +63,15 @@ class Cut:
     """The words of one text."""
 
     nouns: dict[str, int]  # noun -> count, in order of first occurrence
-    phrases: dict[tuple[str, ...], int]  # adjacent content words (`PHRASE_HEAD`) -> count
+    phrases: dict[tuple[str, ...], int]  # adjacent content words (`PHRASE_NOUN`) -> count
     words: dict[str, int]  # search words: CJK words of 2 to MAX_WORD characters, with sub-words
     long_words: dict[str, int]  # those of 3 characters or more (search terms besides bigrams)
 
 
-def _phrases(tokens: list[str], tags: dict[str, str], freq: dict) -> dict[tuple[str, ...], int]:
+def _phrases(tokens: list[str], kinds: list[str | None], freq: dict) -> dict[tuple[str, ...], int]:
     """The phrases of a text (`PHRASE_NOUN`) that jieba's dictionary does not hold as one word,
-    up to `MAX_WORD` characters long, with their counts; each word has two characters or more."""
-    kinds = [tags.get(t) if len(t) >= 2 and is_cjk(t) else None for t in tokens]
+    up to `MAX_WORD` characters long, with their counts. `kinds`: each token's part of speech,
+    None for one that is no CJK word of two characters or more."""
     noun = [kind in PHRASE_NOUN for kind in kinds]
     found: dict[tuple[str, ...], int] = {}
     for i in range(len(tokens) - 1):
@@ -132,10 +132,14 @@ class Segmenter:
         tokenizer, tags = self.dictionary.tokenizer, self.dictionary.tags
         # Words are interned: the same few thousand words recur in every text of the corpus.
         tokens = list(map(sys.intern, tokenizer.cut(normalize(text), HMM=False)))
+        kinds: list[str | None] = []  # for the phrases
         for word in tokens:
-            if len(word) >= 2 and tags.get(word) in NOUN_TAGS:
+            tag = tags.get(word) if len(word) >= 2 else None
+            if tag in NOUN_TAGS:
                 nouns[word] = nouns.get(word, 0) + 1
-            if len(word) < 2 or not is_cjk(word):
+            cjk = len(word) >= 2 and is_cjk(word)
+            kinds.append(tag if cjk else None)
+            if not cjk:
                 continue
             # jieba's cut_for_search: a long word's dictionary 2- and 3-grams, then the word
             grams = [word[i:i + n] for n in (2, 3) if len(word) > n
@@ -144,7 +148,7 @@ class Segmenter:
                 if len(w) <= MAX_WORD:
                     words[w] = words.get(w, 0) + 1
         long_words = {w: n for w, n in words.items() if len(w) > 2}
-        return Cut(nouns, _phrases(tokens, tags, tokenizer.FREQ), words, long_words)
+        return Cut(nouns, _phrases(tokens, kinds, tokenizer.FREQ), words, long_words)
 
     def prepare(self) -> None:
         """Cut every text of the corpus not cut yet (on every core when there are many); once."""
