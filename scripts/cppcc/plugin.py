@@ -40,6 +40,9 @@ from .publishing import StagedSite, unwritable
 from .rendering import TocEntry, esc
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
+SITEMAP = "sitemap.xml"
+EMPTY_SITEMAP = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                 b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n')
 
 # Our stylesheets and scripts (scripts/cppcc/assets/), which every page loads, in their order
 STYLES = ("site.css", "cite.css")
@@ -225,6 +228,14 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             gz = gzip.compress(sitemap.read_bytes(), compresslevel=9, mtime=0)
             sitemap.with_name("sitemap.xml.gz").write_bytes(gz)
 
+    def _sitemaps_beside_feeds(self, *, config: MkDocsConfig) -> None:
+        """Material fetches `sitemap.xml` beside every `<link rel="alternate">` of a page (it takes
+        them for versions of the site in other languages), so each folder of feeds gets an empty
+        one: no request of a page fails, and none fetches the real sitemap, of every page."""
+        feeds_dir = Path(config.site_dir) / urls.FEEDS
+        for folder in sorted({path.parent for path in feeds_dir.rglob("*.xml")}):
+            (folder / SITEMAP).write_bytes(EMPTY_SITEMAP)
+
     @event_priority(-100)  # last: nothing may fail once the new site is in place
     def _publish(self, *, config: MkDocsConfig) -> None:
         published = self.staged.publish() if self.staged else True
@@ -232,7 +243,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if published:
             self.build.published(Path(config.site_dir))
 
-    on_post_build = CombinedEvent(_finish, _reproducible_sitemap_gz, _publish)
+    on_post_build = CombinedEvent(_finish, _reproducible_sitemap_gz, _sitemaps_beside_feeds,
+                                  _publish)
 
     def _abandon(self) -> None:
         """Leave nothing of an unfinished build: no index child, no stage."""
