@@ -4,8 +4,10 @@
 from importlib import resources
 
 ENGINE = "engine.js"  # the engine without a page (Node runs it in the tests)
+FACETS = "facets.js"  # the facets' counts and browsing, without a page (Node runs it too)
+FILTERS = "filters.js"  # the facets as filters in Material's search dialog
 SCRIPT = "search.js"  # drawn into Material's search dialog
-SCRIPTS = (ENGINE, SCRIPT)  # the page's scripts, in the order they load
+SCRIPTS = (ENGINE, FACETS, FILTERS, SCRIPT)  # the page's scripts, in the order they load
 WORKER = "worker.js"  # stands in for Material's worker; docs/overrides/main.html names it
 
 
