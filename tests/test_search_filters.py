@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from bench import scale as bench_scale
 from bench.harness import build_site, serve
 from cppcc.loading import load_corpus
 from cppcc.search.engine import Engine
@@ -255,3 +256,10 @@ def test_the_open_filters_have_no_serious_accessibility_violation(page, site):
     assert [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")] == []
 
+
+@pytest.mark.parametrize("mode", bench_scale.FILTER_MODES)
+def test_the_scale_benchmark_measures_the_filters(browser, site, mode):
+    found = bench_scale.measure_search(browser, site.folder, site.slugs[0], "ours", 1, mode)
+    assert found["q1_ms"] > 0 and found["q2_ms"] > 0
+    assert found["q1_filters_ms"] > 0 and found["q2_filters_ms"] > 0
+    assert found["q1_bytes"] > 0 and found["q2_bytes"] > 0
