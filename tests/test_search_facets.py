@@ -194,7 +194,7 @@ def test_a_browse_is_read_a_page_at_a_time(generated):
     assert len([p for p in found.fetched if p.startswith("facets/l/")]) > 3
 
 
-def test_a_url_value_is_matched_by_its_value_or_its_label(real):
+def test_a_url_value_is_matched_by_its_value_its_label_or_its_other_names(real):
     found = real.facets()
     assert found.selection({"kind": ["recommendation", "问题", "nothing"], "party": [" 民革 "]}) == {
         "kind": (found.match("kind", "problem"), found.match("kind", "recommendation")),
@@ -202,6 +202,10 @@ def test_a_url_value_is_matched_by_its_value_or_its_label(real):
     meeting = real.corpus.meetings[0]
     assert found.match("meeting", meeting.id) == found.match("meeting", meeting.title) == 0
     assert found.selection({"year": ["2024"], "party": ["无此党派"]}) == {}
+    # a party by the short name the pages show, or by its full name
+    assert found.match("party", "农工党") == found.match("party", "中国农工民主党") == \
+        found.match("party", "农工民主党") is not None
+    assert found.match("party", "中国国民党革命委员会") == found.match("party", "民革")
 
 
 class Reads(dict):

@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .. import affiliations
 from ..indexes import pinyin_key
 from ..model import Corpus, Proposal
 from . import format, text, varint
@@ -59,8 +60,12 @@ def key_of(value: str) -> str:
 
 def keys_of(facet: str, value: str, label: str) -> set[str]:
     """The keys a value is found by in a URL: itself and its label (a meeting's title, a kind's
-    name as the pages show it). The one place to add a value's other names."""
-    return {key_of(value), key_of(label)}
+    name as the pages show it), and a party's or body's other names (`affiliations`: 农工党 is
+    also 农工民主党). The one place to give a value other names."""
+    names = {value, label}
+    if facet == "party":
+        names.update(n for known in affiliations.KNOWN if known.name == value for n in known.starts)
+    return {key_of(n) for n in names}
 
 
 def kind_counts(proposal: Proposal) -> tuple[int, int, int]:
@@ -223,7 +228,8 @@ class Faceting:
                         last = w
                     summary["f"][other] = varint.encode(numbers)
                 if facet in STORED:
-                    pages = [proposals[k:k + LIST_PAGE] for k in range(0, len(proposals), LIST_PAGE)]
+                    pages = [proposals[k:k + LIST_PAGE]
+                             for k in range(0, len(proposals), LIST_PAGE)]
                     summary["pages"] = [ranks[page[0]] for page in pages]
                     for k, page in enumerate(pages):
                         numbers, last = [], 0

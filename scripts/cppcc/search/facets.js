@@ -378,7 +378,8 @@
       let best = null, cost = ranges.length ? sum(picked.map((r) => r.count)) : null;
       for (const f of m.stored) {
         if (!chosen.has(f)) continue;
-        const n = sum(await Promise.all([...chosen.get(f)].map(async (v) => (await summary(f, v)).n)));
+        const n = sum(await Promise.all([...chosen.get(f)].map(
+          async (v) => (await summary(f, v)).n)));
         if (cost === null || n < cost) {
           best = f;
           cost = n;
@@ -387,7 +388,8 @@
       const found = [];
       if (best === null) {
         for (const r of picked) {
-          for await (const [p, record] of fromRuns([r])) found.push([r.rank + p - r.first, p, record]);
+          for await (const [p, record] of fromRuns([r]))
+            found.push([r.rank + p - r.first, p, record]);
         }
       } else {
         for (const v of [...chosen.get(best)].sort((a, b) => a - b)) {

@@ -208,7 +208,8 @@ class Facets:
                 n = len(needed.intersection(covers[k]))
                 if n and (best is None or n * cost[best] > gain * cost[k]):
                     best, gain = k, n
-            if best is None or cost[best] + blocks(needed.difference(covers[best])) >= blocks(needed):
+            spared = needed.difference(covers[best]) if best else needed
+            if best is None or cost[best] + blocks(spared) >= blocks(needed):
                 break
             table, term = best
             shard = self.load(f"{PREFIX}{table}/{text.shard_of(term, m['shards'][table])}.json")

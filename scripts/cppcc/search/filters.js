@@ -49,7 +49,9 @@
     const labelOf = new Map(config.cppcc.filters || []);
     let ticket = 0, said = null, query = "";
     let wrote = false;  // whether the address is ours
-    let unfiltered = null, counted = -1;  // the last query's results; the ticket counts are of
+    let unfiltered = null;  // the last query's results, before the filters
+    let counted = -1;  // the ticket of the query whose counts are drawn (or being counted)
+    const toggle = document.getElementById("__search");  // Material's: the dialog is open
 
     const active = () => Object.keys(chosen).length > 0;
     const known = (f) => names.get(f) || names.set(f, new Map()).get(f);
@@ -63,7 +65,6 @@
       chosen = await facets.selection(params);
       for (const [f, ids] of Object.entries(chosen)) await learn(f, ids);
       if (!active()) return;
-      const toggle = document.getElementById("__search");
       if (toggle && !toggle.checked) toggle.click();  // as Material opens a ?q= address
       if (!input.value && params.get("q")) input.value = params.get("q");
       input.focus();
@@ -124,7 +125,6 @@
         a.click();
       }
     });
-    const toggle = document.getElementById("__search");
     if (toggle) {
       toggle.addEventListener("change", () => {  // closed: the page's own address again
         if (toggle.checked || !wrote) return;
@@ -136,7 +136,7 @@
     /* The toggle, naming the values chosen */
     function summarize() {
       const picked = order.flatMap((f) => (chosen[f] || []).map((v) => known(f).get(v)[1]));
-      summary.textContent = picked.length ? `筛选:${picked.join("、")}` : "筛选";
+      summary.textContent = picked.length ? `筛选：${picked.join("、")}` : "筛选";
       panel.hidden = false;
       return picked;
     }
@@ -183,7 +183,7 @@
           a.dataset.value = String(v);
           a.append(el("span", null, known(f).get(v)[1]), " ",
                    el("span", "cppcc-filters__count", String(counts[v] || 0)),
-                   el("span", "cppcc-visually-hidden", " 个结果"));
+                   el("span", "cppcc-visually-hidden", " 条结果"));
           const li = el("li");
           li.append(a);
           ul.append(li);
@@ -214,7 +214,8 @@
       body.replaceChildren(...parts);
       panel.dataset.query = query;
       if (focused) {
-        const selector = focused.action ? `[data-action="${focused.action}"][data-facet="${focused.facet}"]`
+        const selector = focused.action
+          ? `[data-action="${focused.action}"][data-facet="${focused.facet}"]`
           : `[data-facet="${focused.facet}"][data-value="${focused.value}"]`;
         (body.querySelector(selector) || summary).focus();
       }
@@ -224,8 +225,8 @@
         wrote = true;
       }
       if (said) {
-        status.textContent = `${picked.length ? `已筛选:${picked.join("、")}` : "已清除筛选"},` +
-          `${found.count} 个结果`;
+        status.textContent = `${picked.length ? `已筛选：${picked.join("、")}` : "已清除筛选"}，` +
+          `找到 ${found.count} 条结果`;
         said = null;
       }
       result.dispatchEvent(new CustomEvent("cppcc:filters-drawn", { bubbles: true }));
@@ -233,7 +234,7 @@
 
     /* A browse: its groups drawn a page at a time, as search.js draws a query's */
     function browsing(found) {
-      const order = [...Array(found.proposals).keys()];
+      const positions = [...Array(found.proposals).keys()];
       const draw = async (slice) => {
         const taken = await found.take(slice.length);
         const frags = await Promise.all(taken.map(([p]) => load(`p/${p}.json`)));
@@ -241,7 +242,7 @@
                                                         () => found.proposals - slice[k]));
       };
       return { plan: { query: "", terms: [], length: 0 }, hits: [], partial: false,
-               count: found.count, order, draw, filtered: true };
+               count: found.count, order: positions, draw, filtered: true };
     }
 
     /* `options`: the engine's (search.js's `literal`) */
@@ -280,7 +281,7 @@
       }
     }
 
-    return { search, clear, active, facets };
+    return { search, clear, active };
   }
 
   globalThis.cppccSearchFilters = { attach };
