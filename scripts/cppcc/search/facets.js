@@ -223,7 +223,8 @@
     /* The engine's results (`engine.search`) that pass the selection, and the counts */
     async function filter(found, chosenIds) {
       const { m } = await open();
-      const recs = await hitRecords(found.plan, new Set(found.hits.map((h) => h[0])));
+      const proposals = new Set(found.hits.map((h) => h[0]));
+      const [recs] = await Promise.all([hitRecords(found.plan, proposals), runs()]);
       const chosen = Object.entries(chosenIds).filter(([, ids]) => ids.length)
         .map(([f, ids]) => [f, new Set(ids)]);
       const counts = Object.fromEntries(m.names.map((f) => [f, new Counts()]));

@@ -13,8 +13,9 @@
  *
  * search.js calls `attach` once and then, for every query, `search(query)`: the engine's results
  * or, with filters, those that pass (and, for a browse, the order and a `draw` of its groups).
- * The counts are computed only while the toggle is open or a value is chosen: a reader who never
- * filters fetches nothing for them. Text from the index goes in by textContent.
+ * The counts are computed only while the toggle is open or a value is chosen, by facets.js,
+ * itself loaded then (the page's config names it): a reader who never filters fetches nothing
+ * for them. Text from the index goes in by textContent.
  */
 (() => {
   "use strict";
@@ -28,8 +29,25 @@
     return e;
   }
 
+  /* facets.js (at `src`), loaded once, when first needed */
+  let loaded = null;
+  const facetsScript = (src) => loaded || (loaded = new Promise((resolve, reject) => {
+    if (globalThis.cppccSearchFacets) {
+      resolve();
+      return;
+    }
+    const script = document.createElement("script");
+    script.src = src;
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", () => reject(new Error(`search: ${src} did not load`)));
+    document.head.append(script);
+  }));
+
   function attach({ engine, load, config, result, input, renderGroup, rerun }) {
-    const facets = globalThis.cppccSearchFacets.create(load, engine);
+    let created = null;
+    const facets = () => created || (created = facetsScript(
+      new URL(config.cppcc.facets, location.href).href).then(() =>
+      globalThis.cppccSearchFacets.create(load, engine)));
     const meta = result.querySelector(".md-search-result__meta");
     const panel = el("details", "cppcc-filters");
     const summary = el("summary", "cppcc-filters__toggle");
@@ -57,12 +75,13 @@
     const known = (f) => names.get(f) || names.set(f, new Map()).get(f);
     async function learn(f, ids) {
       const missing = ids.filter((v) => !known(f).has(v));
-      if (missing.length) for (const [v, l] of await facets.labels(f, missing)) known(f).set(v, l);
+      if (!missing.length) return;
+      for (const [v, l] of await (await facets()).labels(f, missing)) known(f).set(v, l);
     }
 
     const params = new URLSearchParams(location.search);
     const ready = !order.some((f) => params.has(f)) ? Promise.resolve() : (async () => {
-      chosen = await facets.selection(params);
+      chosen = await (await facets()).selection(params);
       for (const [f, ids] of Object.entries(chosen)) await learn(f, ids);
       if (!active()) return;
       if (toggle && !toggle.checked) toggle.click();  // as Material opens a ?q= address
@@ -73,13 +92,12 @@
     ready.catch((error) => console.error(error));
 
     /* The search's address with `selection` (the values as the pages show them) */
-    async function address(selection, q) {
-      const { m } = await facets.open();
+    function address(selection, q) {
       const url = new URL(location.href);
       url.hash = "";
-      for (const f of ["q", ...m.names]) url.searchParams.delete(f);
+      for (const f of ["q", ...order]) url.searchParams.delete(f);
       if (q.trim()) url.searchParams.set("q", q);
-      for (const f of m.names) {
+      for (const f of order) {
         for (const v of selection[f] || []) url.searchParams.append(f, known(f).get(v)[0]);
       }
       return url;
@@ -129,7 +147,7 @@
       toggle.addEventListener("change", () => {  // closed: the page's own address again
         if (toggle.checked || !wrote) return;
         wrote = false;
-        address({}, "").then((url) => history.replaceState(history.state, "", url));
+        history.replaceState(history.state, "", address({}, ""));
       });
     }
 
@@ -144,16 +162,17 @@
     function count(mine) {
       if (!unfiltered || counted === mine) return;
       counted = mine;
-      facets.filter(unfiltered, chosen).then((found) => draw(found, mine)).catch(console.error);
+      facets().then((f) => f.filter(unfiltered, chosen)).then((found) => draw(found, mine))
+        .catch(console.error);
     }
     panel.addEventListener("toggle", () => { if (panel.open) count(ticket); });
 
     /* The facets' groups for `found` (facets.js's counts) */
     async function draw(found, mine) {
       counted = mine;
-      const { m } = await facets.open();
+      const { m } = await (await facets()).open();
       const groups = [];
-      for (const f of m.names) {
+      for (const f of order) {
         const counts = found.counts[f] || {};
         const ids = Object.keys(counts).map(Number);
         for (const v of chosen[f] || []) if (!(v in counts)) ids.push(v);
@@ -161,12 +180,12 @@
         ids.sort((a, b) => (byCount ? (counts[b] || 0) - (counts[a] || 0) : 0) || a - b);
         const shown = all.has(f) ? ids : ids.slice(0, SHOWN);
         for (const v of chosen[f] || []) if (!shown.includes(v)) shown.push(v);
-        await learn(f, shown);
         groups.push([f, ids.length, shown, counts]);
       }
+      await Promise.all(groups.map(([f, , shown]) => learn(f, shown)));
       if (mine !== ticket) return;
       const focused = body.contains(document.activeElement) ? document.activeElement.dataset : null;
-      const url = await address(chosen, query);
+      const url = address(chosen, query);
       const parts = [];
       for (const [f, size, shown, counts] of groups) {
         if (!size) continue;
@@ -176,7 +195,7 @@
         for (const v of shown) {
           const on = (chosen[f] || []).includes(v);
           const a = el("a", "cppcc-filters__value");
-          a.href = (await address(toggled(f, v), query)).href;
+          a.href = address(toggled(f, v), query).href;
           a.setAttribute("role", "checkbox");
           a.setAttribute("aria-checked", String(on));
           a.dataset.facet = f;
@@ -203,7 +222,7 @@
       }
       if (active()) {
         const clear = el("a", "cppcc-filters__clear", "清除筛选");
-        clear.href = (await address({}, query)).href;
+        clear.href = address({}, query).href;
         clear.setAttribute("role", "button");
         clear.dataset.facet = "";
         clear.dataset.action = "clear";
@@ -220,7 +239,7 @@
         (body.querySelector(selector) || summary).focus();
       }
       const params = new URLSearchParams(location.search);
-      if (active() || m.names.some((f) => params.has(f))) {
+      if (active() || order.some((f) => params.has(f))) {
         history.replaceState(history.state, "", url);
         wrote = true;
       }
@@ -253,7 +272,7 @@
       unfiltered = null;
       summarize();
       if (!q.trim()) {
-        const found = await facets.browse(chosen);
+        const found = await (await facets()).browse(chosen);
         await draw(found, mine);
         return browsing(found);
       }
@@ -263,7 +282,7 @@
         if (panel.open) count(mine);
         return found;
       }
-      const passed = await facets.filter(found, chosen);
+      const passed = await (await facets()).filter(found, chosen);
       await draw(passed, mine);
       return { ...found, hits: passed.hits, filtered: true };
     }
@@ -277,7 +296,7 @@
       said = null;
       if (wrote) {
         wrote = false;
-        address({}, "").then((url) => history.replaceState(history.state, "", url));
+        history.replaceState(history.state, "", address({}, ""));
       }
     }
 
