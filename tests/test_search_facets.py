@@ -237,7 +237,7 @@ def test_a_filtered_query_reads_fewer_bytes_for_its_facets_than_for_itself(gener
 
 
 @pytest.mark.parametrize(("path", "data"), [
-    ("facets/runs.json", [[0, -1, 0, 3, 1, 1]]), ("facets/v/party.0.json", [["民革"]]),
+    ("facets/runs.json", [[0, -1, 0, 3, 1, 1]]), ("facets/v/party.0.json", [["民革"], 1]),
     ("facets/k/party.0.json", {"民革": -1}), ("facets/t/0.json", {"服务": "AB*"}),
     ("facets/u/0.json", {"服务": "AB"}), ("facets/s/party.0.json", {"n": 1, "f": {"x": "A"}}),
     ("facets/l/party.0.0.json", [1, 2])])

@@ -42,7 +42,7 @@ KINDS = format.FACET_KINDS
 # the facets' names in the dialog (the page's config carries them: `plugin.with_our_search`)
 LABELS = {"meeting": "会议", "year": "年份", "party": "党派、团体", "topic": "主题", "kind": "类别"}
 KIND_LABELS = {"background": "背景", "problem": "问题", "recommendation": "建议"}
-VOCAB_BLOCK = 128  # values in a block of the vocabulary
+VOCAB_BLOCK = 32  # values in a block of the vocabulary (a query's shown ones are in a few)
 RECORD_BLOCK = 256  # proposals in a block of records
 LIST_PAGE = 500  # proposals in a page of a value's list
 KEY_BYTES = 4_000  # about the size of a shard of keys
@@ -183,7 +183,8 @@ class Faceting:
         for facet, vocab in self.vocab.items():
             for b in range(0, max(len(vocab.values), 1), VOCAB_BLOCK):
                 out[f"{ROOT}{PREFIX}v/{facet}.{b // VOCAB_BLOCK}.json"] = _json(
-                    [list(v) for v in vocab.values[b:b + VOCAB_BLOCK]])
+                    [value if value == label else [value, label]
+                     for value, label in vocab.values[b:b + VOCAB_BLOCK]])
             out[f"{ROOT}{PREFIX}n/{facet}.json"] = _json(
                 varint.encode([n for total in vocab.totals for n in total]))
             out.update(self._keys(facet, vocab))

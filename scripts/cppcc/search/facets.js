@@ -71,7 +71,10 @@
       const sorted = [...new Set(ids)].sort((a, b) => a - b);
       const blocks = await Promise.all(sorted.map((v) =>
         load(`${P}v/${facet}.${Math.floor(v / block)}.json`)));
-      sorted.forEach((v, k) => out.set(v, blocks[k][v % block]));
+      sorted.forEach((v, k) => {  // a value written alone is its own label
+        const entry = blocks[k][v % block];
+        out.set(v, typeof entry === "string" ? [entry, entry] : entry);
+      });
       return out;
     }
 
@@ -134,13 +137,13 @@
       return out;
     }
 
-    async function values(p, record) {
-      const { m } = await open();
-      const run = await runOf(p);
+    /* A proposal's value id of every proposal-level facet (-1: none), its meeting's run given */
+    function valuesOf(m, run, record) {
       const out = { meeting: run.meeting, year: run.year };
-      m.stored.forEach((f, k) => { out[f] = record[k]; });
+      for (let k = 0; k < m.stored.length; k++) out[m.stored[k]] = record[k];
       return out;
     }
+    const values = async (p, record) => valuesOf((await open()).m, await runOf(p), record);
 
     function kindOf(m, record, i) {
       let edge = 0;
@@ -168,21 +171,28 @@
      * entry covers most of those still needed for its bytes, while it costs less than the
      * blocks of records it spares (the engine's entries say what each covers: no read to
      * choose); the rest from their blocks */
+    const named = new Map();  // table:term -> the proposals its entry names, decoded once
     async function hitRecords(plan, proposals) {
       const { manifest, m, tx, width } = await open();
       const needed = new Set(proposals), got = new Map();
       const covers = new Map();  // table:term -> [table, term, proposals named, cost]
       await Promise.all(plan.terms.map(async (t) => {
-        const table = t.term.length === 1 && tx.isCjk(t.term) ? "u" : "t";
-        const shard = await load(`${table}/${tx.shardOf(t.term, manifest.shards[table])}.json`);
-        if (!has(shard, t.term) || !has(m.shards, table)) return;
-        const named = [], triples = tx.numbers(shard[t.term][2]);
-        for (let k = 0, p = 0; k < triples.length; k += 3) {
-          p += triples[k];
-          if (named[named.length - 1] !== p) named.push(p);
+        const table = t.term.length === 1 && tx.isCjk(t.term) ? "u" : "t", key = `${table}:${t.term}`;
+        if (!named.has(key)) {
+          const shard = await load(`${table}/${tx.shardOf(t.term, manifest.shards[table])}.json`);
+          let ps = null;
+          if (has(shard, t.term) && has(m.shards, table)) {
+            ps = [];
+            const triples = tx.numbers(shard[t.term][2]);
+            for (let k = 0, p = 0; k < triples.length; k += 3) {
+              p += triples[k];
+              if (ps[ps.length - 1] !== p) ps.push(p);
+            }
+          }
+          named.set(key, ps);
         }
-        covers.set(`${table}:${t.term}`,
-                   [table, t.term, named, m.shardBytes[table] + m.recordBytes * named.length]);
+        const ps = named.get(key);
+        if (ps) covers.set(key, [table, t.term, ps, m.shardBytes[table] + m.recordBytes * ps.length]);
       }));
       const size = m.recordBlock, hit = width - 1;
       const blocks = (ps) => new Set([...ps].map((p) => Math.floor(p / size))).size * m.blockBytes;
@@ -201,11 +211,11 @@
         const spared = new Set(needed);
         for (const p of best[2]) spared.delete(p);
         if (best[3] + blocks(spared) >= blocks(needed)) break;
-        const [table, term, named] = best;
+        const [table, term, ps] = best;
         covers.delete(`${table}:${term}`);
         const shard = await load(`${P}${table}/${tx.shardOf(term, m.shards[table])}.json`);
         const found = chunks(tx.numbers(shard[term]), hit);
-        named.forEach((p, k) => {
+        ps.forEach((p, k) => {
           if (needed.has(p)) {
             got.set(p, found[k]);
             needed.delete(p);
@@ -224,19 +234,26 @@
     async function filter(found, chosenIds) {
       const { m } = await open();
       const proposals = new Set(found.hits.map((h) => h[0]));
-      const [recs] = await Promise.all([hitRecords(found.plan, proposals), runs()]);
+      const [recs, { byFirst }] = await Promise.all([hitRecords(found.plan, proposals),
+                                                     proposals.size ? runs() : {}]);
       const chosen = Object.entries(chosenIds).filter(([, ids]) => ids.length)
         .map(([f, ids]) => [f, new Set(ids)]);
       const counts = Object.fromEntries(m.names.map((f) => [f, new Counts()]));
       const kept = [];
       for (const hit of found.hits) {
         const [p, i] = hit, record = recs.get(p);
-        const have = await values(p, record);
+        const have = valuesOf(m, last(byFirst, p, "first"), record);
         have.kind = kindOf(m, record, i);
-        const missed = chosen.filter(([f, ids]) => !ids.has(have[f])).map(([f]) => f);
-        if (missed.length > 1) continue;
-        if (!missed.length) kept.push(hit);
-        for (const f of missed.length ? missed : Object.keys(have)) {
+        let missed = null, misses = 0;
+        for (const [f, ids] of chosen) {
+          if (!ids.has(have[f])) {
+            missed = f;
+            misses++;
+          }
+        }
+        if (misses > 1) continue;
+        if (!misses) kept.push(hit);
+        for (const f of misses ? [missed] : m.names) {  // one that misses counts for that one
           if (have[f] >= 0) counts[f].add(have[f], 1);
         }
       }

@@ -99,10 +99,12 @@ class Facets:
         return out
 
     def labels(self, facet: str, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-        """(value, label) of each id."""
-        block = self.m["vocabBlock"]
-        return {v: tuple(self.load(f"{PREFIX}v/{facet}.{v // block}.json")[v % block])
-                for v in sorted(set(ids))}
+        """(value, label) of each id (a value written alone is its own label)."""
+        block, out = self.m["vocabBlock"], {}
+        for v in sorted(set(ids)):
+            entry = self.load(f"{PREFIX}v/{facet}.{v // block}.json")[v % block]
+            out[v] = (entry, entry) if isinstance(entry, str) else tuple(entry)
+        return out
 
     def totals(self, facet: str) -> list[tuple[int, ...]]:
         """The items of each kind of every value of `facet`, by id."""

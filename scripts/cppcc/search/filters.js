@@ -273,7 +273,7 @@
       summarize();
       if (!q.trim()) {
         const found = await (await facets()).browse(chosen);
-        await draw(found, mine);
+        draw(found, mine).catch(console.error);  // the results do not wait for the labels
         return browsing(found);
       }
       const found = await engine.search(q, options);
@@ -283,7 +283,7 @@
         return found;
       }
       const passed = await (await facets()).filter(found, chosen);
-      await draw(passed, mine);
+      draw(passed, mine).catch(console.error);
       return { ...found, hits: passed.hits, filtered: true };
     }
 

@@ -59,7 +59,7 @@ items of each kind, a *hit record* the same without the last kind)::
 
     runs.json        [[meeting, year (-1: none), first proposal, proposals, items of each kind]]
                      a meeting's run of proposals, newest meeting first (a rank is a place here)
-    v/<facet>.<b>.json  [[value, label], ...]       the values of ids b * vocabBlock on
+    v/<facet>.<b>.json  [value or [value, label], ...]  the values of ids b * vocabBlock on
     n/<facet>.json   varint: items of each kind, for every value by id
     k/<facet>.<s>.json  {key: id}                   a URL's value, by `key_of`, hashed as a term
     r/<b>.json       varint: the records of proposals b * recordBlock on
@@ -140,8 +140,8 @@ _FACET_FILES = {
     "facets/": {"type": "array", "items": {  # runs.json, the one file of the folder itself
         "type": "array", "items": {"type": "integer", "minimum": -1},
         "minItems": 4 + len(FACET_KINDS), "maxItems": 4 + len(FACET_KINDS)}},
-    "facets/v/": {"type": "array", "items": {"type": "array", "items": _TEXT, "minItems": 2,
-                                             "maxItems": 2}},
+    "facets/v/": {"type": "array", "items": {"anyOf": [_TEXT, {
+        "type": "array", "items": _TEXT, "minItems": 2, "maxItems": 2}]}},
     "facets/n/": _VARINT, "facets/r/": _VARINT, "facets/l/": _VARINT,
     "facets/k/": {"type": "object", "propertyNames": {"minLength": 1},
                   "additionalProperties": _COUNT},
