@@ -24,7 +24,7 @@ from cppcc.loading import load_corpus
 from cppcc.search import faceting, format, indexing
 from cppcc.search.engine import Engine
 from cppcc.search.facets import Facets
-from cppcc.search.indexing import ROOT, build_index
+from cppcc.search.indexing import ROOT, build_index, items_of
 from generate_corpus import generate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,8 +48,10 @@ class Model:
             self.values.append({"meeting": m.id, "year": str(m.year) if m.year else None,
                                 "party": p.speaker.affiliation, "topic": p.topic})
             intro = 1 if p.recommendations_intro else 0
-            self.kinds.append(["background"] * len(p.background) + ["problem"] * len(p.problems)
-                              + ["recommendation"] * (intro + len(p.recommendations)))
+            kinds = (["background"] * len(p.background) + ["problem"] * len(p.problems)
+                     + ["recommendation"] * (intro + len(p.recommendations)))
+            # a result is one of the index's items: the speaker line (no kind), then these
+            self.kinds.append([None] * (len(items_of(p)) - len(kinds)) + kinds)
         newest = [m.id for m in reversed(corpus.meetings)]
         self.order = sorted(range(len(corpus.proposals)),
                             key=lambda p: (newest.index(corpus.proposals[p].meeting), p))
@@ -75,7 +77,7 @@ class Model:
             row = self.values[p]
             if self._passes(row, params, "kind"):
                 shown.append((p, [i for i, k in enumerate(self.kinds[p]) if k in kinds]))
-                counts["kind"].update(self.kinds[p])
+                counts["kind"].update(k for k in self.kinds[p] if k)
             for f in FACETS[:-1]:
                 if row[f] is not None and self._passes(row, params, f, "kind"):
                     counts[f][row[f]] += sum(k in kinds for k in self.kinds[p])
@@ -237,7 +239,7 @@ def test_a_filtered_query_reads_fewer_bytes_for_its_facets_than_for_itself(gener
 
 
 @pytest.mark.parametrize(("path", "data"), [
-    ("facets/runs.json", [[0, -1, 0, 3, 1, 1]]), ("facets/v/party.0.json", [["民革"], 1]),
+    ("facets/manifest.json", {"names": []}), ("facets/v/party.0.json", [["民革"], 1]),
     ("facets/k/party.0.json", {"民革": -1}), ("facets/t/0.json", {"服务": "AB*"}),
     ("facets/u/0.json", {"服务": "AB"}), ("facets/s/party.0.json", {"n": 1, "f": {"x": "A"}}),
     ("facets/l/party.0.0.json", [1, 2])])

@@ -11,8 +11,9 @@ them (then by pinyin), so that the commonest are in the first block of the vocab
 Proposals are numbered meeting by meeting (the corpus's order), so a meeting is a run of
 proposals and the runs give every proposal's meeting and year. A proposal's *record* is the ids of
 its stored facets (party, topic) then the number of its items of each kind; a *hit record* leaves
-out the recommendations (an item is a background paragraph below the first count, a problem below
-the sum of the first two, else a recommendation). The files, all under `format.ROOT`, are listed
+out the recommendations. A proposal's results are numbered as the index's items
+(`indexing.items_of`): its first `lead` have no kind (the speaker line), then come its background
+paragraphs, its problems and its recommendations, as many as its record says. The files, all under `format.ROOT`, are listed
 in format.py (its facets part). The ones that make counting a query's results cost no more than
 the query: `facets/t/` and `facets/u/` hold, for every term of `t/` and `u/`, the hit records of
 the proposals its entry's postings name, in their order, so that the records of a query's results
@@ -113,6 +114,12 @@ class Faceting:
             "kind": Vocabulary.of([(k, KIND_LABELS[k]) for k in KINDS]),
         }
         self.kinds = [kind_counts(p) for p in proposals]
+        from .indexing import items_of  # indexing calls this module
+
+        leads = {len(items_of(p)) - sum(k) for p, k in zip(proposals, self.kinds)}
+        if len(leads) > 1:
+            raise ValueError("search facets: the items before a proposal's citable ones vary")
+        self.lead = leads.pop() if leads else 0  # the items before the citable ones
         self.values = [self._values(p, meetings) for p in proposals]
         for values, kinds in zip(self.values, self.kinds):
             for facet, v in values.items():
@@ -179,7 +186,7 @@ class Faceting:
 
     def files(self) -> dict[str, bytes]:
         """Every file of the facets but the term tables', by its path relative to the site."""
-        out = {f"{ROOT}{PREFIX}runs.json": _json(self.runs)}
+        out = {}
         for facet, vocab in self.vocab.items():
             for b in range(0, max(len(vocab.values), 1), VOCAB_BLOCK):
                 out[f"{ROOT}{PREFIX}v/{facet}.{b // VOCAB_BLOCK}.json"] = _json(
@@ -241,10 +248,11 @@ class Faceting:
                 out[f"{ROOT}{PREFIX}s/{facet}.{v}.json"] = _json(summary)
         return out
 
-    def manifest(self, files: dict[str, bytes], tables: Iterable[str]) -> dict:
-        """The manifest's `facets`: what facets.js reads instead of spelling it, and the average
-        sizes (bytes) a query weighs its reads by: of a term table's shard and of a hit record in
-        it, and of a block of records."""
+    def manifest(self, files: dict[str, bytes], tables: Iterable[str]) -> dict[str, bytes]:
+        """The facets' own manifest (`facets/manifest.json`, fetched only when a query is
+        filtered or counted), from the index's other files: what facets.js reads instead of
+        spelling it, the runs, and the average sizes (bytes) a query weighs its reads by: of a
+        term table's shard and of a hit record in it, and of a block of records."""
         def mean(prefix: str, per=lambda content: 1) -> int:
             found = [content for path, content in files.items() if path.startswith(prefix)]
             return -(-sum(map(len, found)) // max(sum(map(per, found)), 1))
@@ -254,11 +262,12 @@ class Faceting:
         # the hit records of a shard: its numbers (each ends in one of `ends`) over a record's
         records = lambda content: (len(content) - len(content.translate(None, ends))) // hits
         tables = list(tables)
-        return {
+        return {f"{ROOT}{PREFIX}manifest.json": _json({
             "names": list(FACETS), "kinds": list(KINDS),
             "ranges": list(RANGES), "stored": list(STORED),
             "values": {f: len(v.values) for f, v in self.vocab.items()},
             "vocabBlock": VOCAB_BLOCK, "recordBlock": RECORD_BLOCK, "listPage": LIST_PAGE,
+            "lead": self.lead,
             "keys": {f: sum(1 for path in files if path.startswith(f"{ROOT}{PREFIX}k/{f}."))
                      for f in FACETS},
             "shards": {t: sum(1 for path in files if path.startswith(f"{ROOT}{PREFIX}{t}/"))
@@ -266,7 +275,8 @@ class Faceting:
             "shardBytes": {t: mean(f"{ROOT}{PREFIX}{t}/") for t in tables},
             "recordBytes": max(mean(f"{ROOT}{PREFIX}{t}/", records) for t in tables),
             "blockBytes": mean(f"{ROOT}{PREFIX}r/"),
-        }
+            "runs": self.runs,
+        })}
 
 
 def _add(into: list[int], kinds: Iterable[int]) -> None:

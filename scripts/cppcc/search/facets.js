@@ -34,8 +34,8 @@
   function create(load, engine) {
     const P = "facets/";
     let opened = null;
-    const open = () => opened || (opened = load("manifest.json").then((manifest) => {
-      const m = manifest.facets;
+    const open = () => opened || (opened = Promise.all(
+      [load("manifest.json"), load(`${P}manifest.json`)]).then(([manifest, m]) => {
       return { manifest, m, tx: globalThis.cppccSearchEngine.textOf(manifest.format),
                kinds: m.kinds.length, width: m.stored.length + m.kinds.length,
                levels: m.names.filter((f) => f !== "kind") };
@@ -99,9 +99,9 @@
     /* -- proposals --------------------------------------------------------------------------- */
 
     let runsLoaded = null;
-    const runs = () => runsLoaded || (runsLoaded = load(`${P}runs.json`).then((rows) => {
+    const runs = () => runsLoaded || (runsLoaded = open().then(({ m }) => {
       let rank = 0;
-      const list = rows.map(([meeting, year, first, count, ...kinds]) => {
+      const list = m.runs.map(([meeting, year, first, count, ...kinds]) => {
         const run = { meeting, year, first, count, kinds, rank };
         rank += count;
         return run;
@@ -145,8 +145,10 @@
     }
     const values = async (p, record) => valuesOf((await open()).m, await runOf(p), record);
 
+    /* The kind of item i (-1 for one before the citable items: the speaker line) */
     function kindOf(m, record, i) {
-      let edge = 0;
+      if (i < m.lead) return -1;
+      let edge = m.lead;
       for (let k = m.stored.length; k < record.length; k++) {
         edge += record[k];
         if (i < edge) return k - m.stored.length;
@@ -156,7 +158,7 @@
 
     function items(m, record, kinds) {
       const out = [];
-      let start = 0;
+      let start = m.lead;
       for (let k = m.stored.length; k < record.length; k++) {
         const n = record[k];
         if (kinds.has(k - m.stored.length)) for (let i = start; i < start + n; i++) out.push(i);
@@ -234,8 +236,7 @@
     async function filter(found, chosenIds) {
       const { m } = await open();
       const proposals = new Set(found.hits.map((h) => h[0]));
-      const [recs, { byFirst }] = await Promise.all([hitRecords(found.plan, proposals),
-                                                     proposals.size ? runs() : {}]);
+      const [recs, { byFirst }] = await Promise.all([hitRecords(found.plan, proposals), runs()]);
       const chosen = Object.entries(chosenIds).filter(([, ids]) => ids.length)
         .map(([f, ids]) => [f, new Set(ids)]);
       const counts = Object.fromEntries(m.names.map((f) => [f, new Counts()]));

@@ -63,9 +63,9 @@ class Results:
 class Facets:
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.m = engine.manifest["facets"]
         self.fetched: list[str] = []  # every file read, in order: what the browser fetches
         self._files: dict[str, object] = {}
+        self.m = self.load(f"{PREFIX}manifest.json")
         self._blocks: dict[int, list[tuple[int, ...]]] = {}
         self.kinds = len(self.m["kinds"])
         self.width = len(self.m["stored"]) + self.kinds  # numbers of a record
@@ -126,7 +126,7 @@ class Facets:
     @cached_property
     def runs(self) -> list[Run]:
         out, rank = [], 0
-        for meeting, year, first, count, *kinds in self.load(f"{PREFIX}runs.json"):
+        for meeting, year, first, count, *kinds in self.m["runs"]:
             out.append(Run(meeting, year, first, count, tuple(kinds), rank))
             rank += count
         return out
@@ -168,8 +168,11 @@ class Facets:
         return out
 
     def kind(self, record: tuple[int, ...], i: int) -> int:
-        """The kind of item `i` of the proposal of `record` (a hit record is enough)."""
-        counts, edge = record[len(self.m["stored"]):], 0
+        """The kind of item `i` of the proposal of `record` (a hit record is enough); -1 for one
+        before the citable items (the speaker line)."""
+        counts, edge = record[len(self.m["stored"]):], self.m["lead"]
+        if i < edge:
+            return -1
         for k, n in enumerate(counts):
             edge += n
             if i < edge:
@@ -178,7 +181,7 @@ class Facets:
 
     def items(self, record: tuple[int, ...], kinds: set[int]) -> list[int]:
         counts = record[len(self.m["stored"]):]
-        out, start = [], 0
+        out, start = [], self.m["lead"]
         for k, n in enumerate(counts):
             if k in kinds:
                 out += range(start, start + n)
@@ -227,7 +230,8 @@ class Facets:
         browse."""
         if not query.strip():
             return self.browse(selection)
-        return self.filter(self.engine.search(query), self.engine.plan(query), selection)
+        plan, hits, _ = self.engine.find(query)
+        return self.filter(hits, plan, selection)
 
     def filter(self, hits: list[tuple[int, int, float]], plan, selection: Selection) -> Results:
         """The engine's `hits` for the query of `plan` that pass `selection`, and the counts."""

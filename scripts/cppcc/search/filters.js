@@ -48,7 +48,6 @@
     const facets = () => created || (created = facetsScript(
       new URL(config.cppcc.facets, location.href).href).then(() =>
       globalThis.cppccSearchFacets.create(load, engine)));
-    const meta = result.querySelector(".md-search-result__meta");
     const panel = el("details", "cppcc-filters");
     const summary = el("summary", "cppcc-filters__toggle");
     const body = el("div", "cppcc-filters__body");

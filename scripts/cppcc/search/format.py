@@ -51,14 +51,19 @@ characters (to `maxAlias` for names); a query's Latin letters are read as pinyin
 `MAX_PINYIN_KEY` letters. Scores are rounded to `digits` places of the manifest's ranking (see
 ranking.py for the function).
 
-The facets (faceting.py writes them, facets.py and facets.js read them) add the manifest's
-`facets` (the facets' names and kinds, block sizes, shard counts and the average sizes a query
-weighs its reads by) and, under `facets/`
-(a `varint` string holds numbers as above; a *record* is the ids of the stored facets then the
-items of each kind, a *hit record* the same without the last kind)::
+The facets (faceting.py writes them, facets.py and facets.js read them) are all under `facets/`,
+fetched only when a query is filtered or counted (a `varint` string holds numbers as above; a
+*record* is the ids of the stored facets then the items of each kind, a *hit record* the same
+without the last kind)::
 
-    runs.json        [[meeting, year (-1: none), first proposal, proposals, items of each kind]]
-                     a meeting's run of proposals, newest meeting first (a rank is a place here)
+    manifest.json    {"names", "kinds", "ranges", "stored": [str], "values": {facet: int},
+                      "vocabBlock", "recordBlock", "listPage", "lead": int,  (lead: the items of
+                      a proposal before its citable ones, which have no kind: the speaker line)
+                      "keys": {facet: shards}, "shards": {table: int},
+                      "shardBytes": {table: int}, "recordBytes", "blockBytes": int,
+                                            (the average sizes a query weighs its reads by)
+                      "runs": [[meeting, year (-1: none), first proposal, proposals, items of
+                               each kind]]}  a meeting's run, newest first (a rank is a place)
     v/<facet>.<b>.json  [value or [value, label], ...]  the values of ids b * vocabBlock on
     n/<facet>.json   varint: items of each kind, for every value by id
     k/<facet>.<s>.json  {key: id}                   a URL's value, by `key_of`, hashed as a term
@@ -131,15 +136,16 @@ _FACETS = _object({
     "names": {"const": list(FACETS)},
     "kinds": {"const": list(FACET_KINDS)}, "ranges": {"const": list(FACET_RANGES)},
     "stored": {"const": list(FACET_STORED)}, "values": _object({f: _COUNT for f in FACETS}),
-    "vocabBlock": _COUNT, "recordBlock": _COUNT, "listPage": _COUNT,
+    "vocabBlock": _COUNT, "recordBlock": _COUNT, "listPage": _COUNT, "lead": _COUNT,
     "keys": _object({f: _SHARDS for f in FACETS}),
     "shards": {"type": "object", "additionalProperties": _SHARDS},
     "shardBytes": {"type": "object", "additionalProperties": _COUNT},
-    "recordBytes": _COUNT, "blockBytes": _COUNT})
-_FACET_FILES = {
-    "facets/": {"type": "array", "items": {  # runs.json, the one file of the folder itself
+    "recordBytes": _COUNT, "blockBytes": _COUNT,
+    "runs": {"type": "array", "items": {
         "type": "array", "items": {"type": "integer", "minimum": -1},
-        "minItems": 4 + len(FACET_KINDS), "maxItems": 4 + len(FACET_KINDS)}},
+        "minItems": 4 + len(FACET_KINDS), "maxItems": 4 + len(FACET_KINDS)}}})
+_FACET_FILES = {
+    "facets/": _FACETS,  # manifest.json, the one file of the folder itself
     "facets/v/": {"type": "array", "items": {"anyOf": [_TEXT, {
         "type": "array", "items": _TEXT, "minItems": 2, "maxItems": 2}]}},
     "facets/n/": _VARINT, "facets/r/": _VARINT, "facets/l/": _VARINT,
@@ -164,7 +170,6 @@ SCHEMAS = {
         "query": _object({"functionWords": {"type": "array", "items": _TEXT},
                           "separators": _TEXT, "maxAlias": _COUNT}),
         "suggest": {"type": "array", "items": _TEXT},
-        "facets": _FACETS,
         "format": _CLIENT}),
     "t/": {"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": _TERM},
     "u/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},

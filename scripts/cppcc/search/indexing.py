@@ -335,7 +335,7 @@ class IndexBuilder:
             "format": format.client(),
         }
         files.update(self.facets.files())
-        manifest["facets"] = self.facets.manifest(files, TABLES)
+        files.update(self.facets.manifest(files, TABLES))
         files[f"{ROOT}manifest.json"] = _json(manifest)
         return dict(sorted(files.items()))
 
