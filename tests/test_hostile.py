@@ -347,6 +347,13 @@ def test_search_results_show_hostile_text_as_text(site, browser):
             more.click()
             tab.wait_for_function(f"document.querySelectorAll('.md-search-result__item')"
                                   f".length > {drawn}")
+        # the filters name every proposal's party and topic, and each value is in the address
+        tab.locator(".cppcc-filters__toggle").click()
+        tab.wait_for_selector(".cppcc-filters__value[data-facet=topic]")
+        tab.locator(".cppcc-filters__value[data-facet=party]").first.click()
+        tab.wait_for_function("document.querySelector('.cppcc-filters__toggle').textContent"
+                              " !== '筛选'")
+        tab.wait_for_selector(".md-search-result__item")
         tab.wait_for_timeout(500)
         results = tab.locator(".md-search-result")
         assert results.locator("img, iframe, script, svg[onload], [onerror]").count() == 0

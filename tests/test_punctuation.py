@@ -123,7 +123,8 @@ LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.
 
 
 @pytest.mark.parametrize("script", ["scripts/cppcc/assets/site.js",
-                                    "scripts/cppcc/search/search.js"])
+                                    "scripts/cppcc/search/search.js",
+                                    "scripts/cppcc/search/filters.js"])
 def test_the_scripts_messages(script):
     literals = LITERAL.findall((REPO / script).read_text(encoding="utf-8"))
     chinese = [s for s in literals if re.search("[\u4e00-\u9fff]", s)]

@@ -38,6 +38,7 @@ from .builder import config_options as c
 from .metadata import SiteInfo
 from .publishing import StagedSite, unwritable
 from .rendering import TocEntry, esc
+from .search.faceting import LABELS as FILTERS
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 SITEMAP = "sitemap.xml"
@@ -68,7 +69,9 @@ MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(
 def with_our_search(html: str) -> Markup:
     """Material's `__config` block with its worker replaced by ours and the address of our
     search index added (`cppcc.index`), both from `urls` and relative to the page like Material's
-    own `base`: a Jinja filter, so that no page needs an inline script (nor a strict CSP a hash)."""
+    own `base`, and the search's filters ([name, label], `cppcc.filters`) with the script that
+    counts them (`cppcc.facets`, loaded when first needed): a Jinja filter, so that no page
+    needs an inline script (nor a strict CSP a hash)."""
     html = str(html)
     found = MATERIAL_CONFIG.search(html)
     if not found:
@@ -81,7 +84,9 @@ def with_our_search(html: str) -> Markup:
         return path if base in ("", ".") else f"{base.rstrip('/')}/{path}"
 
     data["search"] = at(urls.search_asset(search.WORKER))
-    data["cppcc"] = {"index": at(urls.SEARCH_INDEX)}
+    data["cppcc"] = {"index": at(urls.SEARCH_INDEX),
+                     "filters": [list(f) for f in FILTERS.items()],
+                     "facets": at(urls.search_asset(search.FACETS))}
     return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
 
 
