@@ -130,10 +130,13 @@ class Child:
         self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
     def result(self):
-        """What the child returned, once it has ended; its exception is raised here."""
+        """What the child returned, once it has ended; its exception is raised here. Once read,
+        the bytes it sent are let go (they can be as large as its value): it is read once."""
         if not self.data:
             raise ChildProcessError(f"a forked worker ended with {self.status} and said nothing")
-        ok, value = pickle.loads(self.data)
+        data, self.data = self.data, bytearray()
+        ok, value = pickle.loads(data)
+        del data
         if not ok:
             raise value
         return value

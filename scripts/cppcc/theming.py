@@ -48,6 +48,13 @@ def print_as(page: Page, output: str) -> None:
     page.meta["template"] = PRINTED
 
 
+def let_go(page: Page) -> None:
+    """Once the builder has printed the page: drop its HTML and its finished output."""
+    page.content = ""
+    if hasattr(page, OUTPUT):
+        delattr(page, OUTPUT)
+
+
 def mirrored(name: str = NAME, version: str = VERSION) -> bool:
     return version.startswith(MIRRORS.get(name, ()))
 
