@@ -126,7 +126,7 @@ def test_a_good_build_replaces_the_site_whole(project):
     mode = (project / "site").stat().st_mode
     build_site(project / "site", project / "mkdocs.yml")
     assert not (project / "site" / "stale.txt").exists()
-    assert "执法工作机制需要完善(新)," in (project / "site" / "rule-of-law" / "index.html").read_text(
+    assert "执法工作机制需要完善（新），" in (project / "site" / "rule-of-law" / "index.html").read_text(
         encoding="utf-8")
     assert (project / "site").stat().st_mode == mode
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []

@@ -125,5 +125,7 @@ def test_the_site_still_works_under_the_header(csp_tab):
     tab.locator("input.md-search__input").click()
     tab.locator("input.md-search__input").fill("法治")
     tab.wait_for_selector(".md-search-result__list > *", timeout=10_000)
+    tab.locator(".cppcc-filters__toggle").click()  # the filters' script is loaded now
+    tab.wait_for_selector(".cppcc-filters__value", timeout=10_000)
     assert violations(tab) == []
     assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []

@@ -25,6 +25,7 @@ from bench.harness import build_site
 from cppcc import feeds, urls
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.plugin import EMPTY_SITEMAP, SITEMAP
 from cppcc.punctuation import full_width
 from generate_corpus import generate, make_project, record_permalinks
 from helpers import copy_project
@@ -77,9 +78,10 @@ def problems(data: bytes) -> list[str]:
 
 
 def read_feeds(site: Path) -> dict[str, bytes]:
-    """Every feed of a built site, by its site path."""
+    """Every feed of a built site, by its site path (not the empty sitemaps Material asks for
+    beside them: plugin.EMPTY_SITEMAP)."""
     return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted((site / urls.FEEDS).rglob("*.xml"))}
+            for p in sorted((site / urls.FEEDS).rglob("*.xml")) if p.name != SITEMAP}
 
 
 def entries(data: bytes, url: str, base: str = "http://site/") -> list[dict]:
@@ -126,6 +128,14 @@ def test_every_feed_is_valid_atom(site_dir):
         for entry in found:
             assert entry.id and entry.title and entry.author and entry.summary
             assert entry.updated_parsed and len(entry.tags) == 2
+
+
+def test_beside_every_feed_material_finds_an_empty_sitemap(site_dir):
+    """Material fetches sitemap.xml beside each <link rel="alternate">: it must find one, small."""
+    folders = {(site_dir / url).parent for url in read_feeds(site_dir)}
+    assert {site_dir / urls.FEEDS, site_dir / urls.FEEDS / "meetings"} <= folders
+    assert {folder: (folder / SITEMAP).read_bytes() for folder in folders} == {
+        folder: EMPTY_SITEMAP for folder in folders}
 
 
 def test_the_site_feed_holds_every_proposal_newest_first(site_dir):

@@ -24,6 +24,7 @@ from bench.harness import build_site, serve
 from cppcc.indexes import KEYWORDS, PARTIES
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
+from cppcc.plugin import SITEMAP
 from generate_corpus import record_permalinks
 
 REPO = Path(__file__).resolve().parents[1]
@@ -267,7 +268,7 @@ def test_feeds_hold_the_yaml_strings_as_text(site, links):
 
     atom = {"a": "http://www.w3.org/2005/Atom"}
     by_title = {p.title: p for p in links.corpus.proposals}
-    feeds = sorted((site / "feeds").rglob("*.xml"))
+    feeds = sorted(p for p in (site / "feeds").rglob("*.xml") if p.name != SITEMAP)
     assert len(feeds) == 1 + 1 + len({p.speaker.affiliation for p in links.corpus.proposals})
     for path in feeds:
         tree = etree.fromstring(path.read_bytes())
@@ -346,6 +347,13 @@ def test_search_results_show_hostile_text_as_text(site, browser):
             more.click()
             tab.wait_for_function(f"document.querySelectorAll('.md-search-result__item')"
                                   f".length > {drawn}")
+        # the filters name every proposal's party and topic, and each value is in the address
+        tab.locator(".cppcc-filters__toggle").click()
+        tab.wait_for_selector(".cppcc-filters__value[data-facet=topic]")
+        tab.locator(".cppcc-filters__value[data-facet=party]").first.click()
+        tab.wait_for_function("document.querySelector('.cppcc-filters__toggle').textContent"
+                              " !== '筛选'")
+        tab.wait_for_selector(".md-search-result__item")
         tab.wait_for_timeout(500)
         results = tab.locator(".md-search-result")
         assert results.locator("img, iframe, script, svg[onload], [onerror]").count() == 0

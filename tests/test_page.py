@@ -86,19 +86,22 @@ def test_copy_button_is_readable_in_every_state(open_tab, base_url, screen, sche
     tab.mouse.move(0, 0)
     states["copied, pointer away"] = contrast(tab, button)
     assert {k: v for k, v in states.items() if v < 4.5} == {}, states
-    # The page's own button (print) keeps the same contrast.
-    assert contrast(tab, "button.cppcc-print") >= 4.5
-    tab.hover("button.cppcc-print")
-    assert contrast(tab, "button.cppcc-print") >= 4.5
+    # The page's other buttons (print, cite the proposal, cite an item) keep the same contrast.
+    others = {}
+    for other in ("button.cppcc-print", ".cppcc-cite-bar button", f"#{rec.id} button.cppcc-cite"):
+        others[other] = contrast(tab, other)
+        tab.hover(other)
+        others[f"{other}:hover"] = contrast(tab, other)
+    assert {k: v for k, v in others.items() if v < 4.5} == {}, others
 
 
 def test_a_phone_gets_touch_targets_44_px_high(open_tab, base_url):
     tab = open_tab(viewport=PHONE)
     tab.goto(f"{base_url}{BRANDS.slug}/")
     heights = tab.eval_on_selector_all(
-        ".cppcc-actions button, .cppcc-page-actions button, .cppcc-toc summary",
-        "els => els.map(e => e.getBoundingClientRect().height)")
-    assert len(heights) == len(list(BRANDS.items())) + 2
+        "article button, article summary", "els => els.map(e => e.getBoundingClientRect().height)")
+    # copy and cite on every item; print, cite the proposal, the table of contents
+    assert len(heights) == 2 * len(list(BRANDS.items())) + 3
     assert min(heights) >= 44, heights
 
 
@@ -147,17 +150,13 @@ def test_a_printout_is_compact_and_names_each_items_address(open_tab, base_url):
     tab = open_tab()
     tab.goto(f"{base_url}{BRANDS.slug}/")
     pages = pdf_pages(tab.pdf(format="A4"))
-    # 5 before the print stylesheet, 2 with it: room for a date and a citation line
-    assert 1 <= pages <= 3, f"老字号 takes {pages} A4 pages"
-    tab.evaluate("""() => {  // the citation line, as the page's citing shows it
-        const line = document.createElement('p');
-        line.className = 'cppcc-citation';
-        line.style.display = 'none';
-        line.textContent = 'citation';
-        document.querySelector('article h1').after(line);
-    }""")
+    # 5 before the print stylesheet (with large gaps); a blank third one once, from the
+    # screen readers' status line after the footer
+    assert 1 <= pages <= 2, f"老字号 takes {pages} A4 pages"
+    expect(tab.locator(".cppcc-citation")).to_be_hidden()  # on screen, the 引用 box shows it
     tab.emulate_media(media="print")
     expect(tab.locator(".cppcc-citation")).to_be_visible()
+    expect(tab.locator(".cppcc-citation")).to_contain_text(BRANDS.title)
     items = tab.eval_on_selector_all(".cppcc-item", """els => els.map(el => {
         const link = el.querySelector('.cppcc-permalink');
         return [el.id, getComputedStyle(el).breakInside, link.getBoundingClientRect().width > 1,
@@ -171,30 +170,24 @@ def test_a_printout_is_compact_and_names_each_items_address(open_tab, base_url):
 
 # -- item 9: the table of contents after a jump; the back-to-top pill -----------------------------
 
-REACHABLE = """id => {  // the window can scroll the item to its top
-    const item = document.getElementById(id);
-    return document.documentElement.scrollHeight - item.offsetTop >= innerHeight;
-}"""
-
-
 def test_table_of_contents_marks_the_recommendation_a_link_lands_on(open_tab, base_url):
-    """Every recommendation the window can bring to its top (建议 3 of 老字号 showed "2.")."""
+    """Every recommendation of every proposal, the last ones too (建议 3 of 老字号 showed "2.",
+    an item near the page's end the last entry)."""
     tab = open_tab(viewport={"width": 1280, "height": 800})
-    marked, checked = {}, []
+    marked, low = {}, {}
     for p in CORPUS.proposals:
         for rec in p.recommendations:
             tab.goto(f"{base_url}{p.slug}/#{rec.id}")
             expect(tab.locator(f"#{rec.id}")).to_have_class(re.compile("cppcc-target"))
-            if not tab.evaluate(REACHABLE, rec.id):
-                continue
-            checked.append(rec.id)
+            top = tab.eval_on_selector(f"#{rec.id}", "el => el.getBoundingClientRect().top")
+            if not 48 <= top < 100:  # under the header, at the top of the window
+                low[rec.id] = top
             active = tab.locator(".md-sidebar--secondary .md-nav__link--active")
             try:
                 expect(active).to_have_attribute("href", f"#{rec.id}", timeout=2000)
             except AssertionError:
                 marked[rec.id] = active.get_attribute("href") if active.count() == 1 else None
-    assert BRANDS.recommendations[2].id in checked and len(checked) >= 20
-    assert marked == {}
+    assert low == {} and marked == {}
 
 
 def test_table_of_contents_marks_the_item_a_search_lands_on(open_tab, base_url):
@@ -252,7 +245,7 @@ def test_a_phone_has_a_folded_table_of_contents(open_tab, base_url):
         "els => els.map(a => [a.getAttribute('href'), a.textContent])")
     material = tab.locator(".md-sidebar--secondary a.md-nav__link").evaluate_all(
         "els => els.map(a => [a.getAttribute('href'), a.textContent.trim()])")
-    assert links == material and len(links) == 3 + len(BRANDS.recommendations) + 1
+    assert links == material and len(links) >= 3 + len(BRANDS.recommendations)
     rec = BRANDS.recommendations[2]
     toc.locator(f'a[href="#{rec.id}"]').click()
     expect(tab.locator(f"#{rec.id}")).to_have_class(re.compile("cppcc-target"))
@@ -280,7 +273,8 @@ def test_an_items_controls_end_the_last_line_of_its_cross_reference(open_tab, ba
                 const actions = controls.getBoundingClientRect();
                 const inner = item.getBoundingClientRect().right
                     - parseFloat(getComputedStyle(item).paddingRight);
-                const fits = last.right + actions.width + 16 <= inner;
+                const gap = parseFloat(getComputedStyle(controls).marginLeft);
+                const fits = last.right + gap + actions.width <= inner + 0.5;
                 const beside = actions.top < last.bottom && actions.bottom > last.top;
                 const under = actions.top >= last.bottom - 1 && Math.abs(actions.right - inner) < 1;
                 const where = fits ? (beside ? "beside" : "misplaced")

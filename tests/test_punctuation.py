@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
 from cppcc.punctuation import FULL_WIDTH, full_width
-from cppcc.search.indexing import build_index
+from cppcc.search.indexing import build_index, speaker_texts
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = load_corpus(REPO / "proposals")
@@ -50,7 +50,9 @@ def test_search_results_show_the_texts_as_the_page_does():
     files = build_index(Links(CORPUS), parallel=False)
     for n, p in enumerate(CORPUS.proposals):
         fragment = json.loads(files[f"search/cppcc/p/{n}.json"])
-        assert [tuple(i[2:]) for i in fragment["i"]] == [
+        speaker, *items = [tuple(i[2:]) for i in fragment["i"]]  # the speaker line, then items
+        assert speaker == ("", full_width(" · ".join(speaker_texts(p))))
+        assert items == [
             (full_width(item.parts[0]), full_width(item.parts[1])) for item in p.items()]
 
 
@@ -121,7 +123,8 @@ LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.
 
 
 @pytest.mark.parametrize("script", ["scripts/cppcc/assets/site.js",
-                                    "scripts/cppcc/search/search.js"])
+                                    "scripts/cppcc/search/search.js",
+                                    "scripts/cppcc/search/filters.js"])
 def test_the_scripts_messages(script):
     literals = LITERAL.findall((REPO / script).read_text(encoding="utf-8"))
     chinese = [s for s in literals if re.search("[\u4e00-\u9fff]", s)]

@@ -473,6 +473,8 @@ def test_keyboard_slash_arrows_enter_and_escape(page, base_url):
     assert page.evaluate("document.activeElement.matches('.md-search__input')")
     page.keyboard.insert_text("执法监督")
     page.wait_for_selector(".md-search-result__link")
+    page.keyboard.press("ArrowDown")  # the filters' toggle, above the results
+    assert page.evaluate("document.activeElement.classList.contains('cppcc-filters__toggle')")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
     page.keyboard.press("Escape")

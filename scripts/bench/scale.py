@@ -15,6 +15,11 @@ into the site's search box (Material's input; the page's own engine answers), wa
 load (all files, and search files alone) and from each keystroke to its first result. Times are
 medians over --runs fresh pages. With --serve-n, `mkdocs serve` of that corpus is started, a
 proposal's YAML edited, and the time until the served page shows the edit is measured.
+With --filters our site is measured twice more with the search's filters: `counts` opens their
+toggle after the first query, so that each query also waits for its facets' counts (a query ms
+cell reads "results / counts", the first query's counts timed from the click that opens them);
+`filtered` opens the page with a party and a kind chosen (FILTERED), which browses them at load,
+and types the same two queries.
 Prints one Markdown table and the growth exponents (log-log slope in N) of build time and size.
 """
 
@@ -42,11 +47,14 @@ from generate_corpus import generate, make_project
 
 SIZES = [10, 100, 1000, 10_000]
 QUERIES = ("职业教育", "知识产权")  # two different words every generated corpus holds
+FILTERED = "party=民革&kind=recommendation"  # a party every generated corpus holds, and a kind
+FILTER_MODES = ("counts", "filtered")
 SEARCH_PATHS = ("/search/", "/pagefind/", "/assets/cppcc/search/", "/workers/", "/lunr/")
 INDEX_DIRS = {"ours": "search", "material": "search", "pagefind": "pagefind"}
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
-# Type a query into Material's search input and wait for the first result item to be drawn.
+# Type a query into Material's search input and wait for the first result item to be drawn (or,
+# for ours, for its list to be drawn: filters may leave it empty).
 SEARCH_BOX = """async (q) => {
   const input = document.querySelector(".md-search__input");
   const list = document.querySelector(".md-search-result__list");
@@ -57,15 +65,37 @@ SEARCH_BOX = """async (q) => {
     const seen = () => list.querySelector(".md-search-result__item");
     const mo = new MutationObserver(() => { if (seen()) { mo.disconnect(); resolve(performance.now()); } });
     mo.observe(list, {childList: true, subtree: true});
+    document.addEventListener("cppcc:search-drawn", () => resolve(performance.now()), {once: true});
     setTimeout(() => { mo.disconnect(); resolve(null); }, 30000);
   });
   input.value = q;
   const t0 = performance.now();
+  window.__from = t0;  // the filters' counts of q are timed from here (OPEN_FILTERS moves it)
+  window.__filtersMs = null;  // ... until they are drawn (FILTERS_DRAWN)
+  document.addEventListener("cppcc:filters-drawn", () => {
+    const panel = document.querySelector(".cppcc-filters");
+    if (panel && panel.dataset.query === q && window.__filtersMs === null)
+      window.__filtersMs = performance.now() - window.__from;
+  });
   input.dispatchEvent(new Event("input", {bubbles: true}));
   input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true, key: "Process"}));
   const t1 = await drawn;
   return {ms: t1 === null ? null : t1 - t0,
           count: list.querySelectorAll(".md-search-result__item").length};
+}"""
+
+# After SEARCH_BOX: open the filters' toggle, their counts then timed from the click.
+OPEN_FILTERS = """() => {
+  window.__from = performance.now();
+  document.querySelector(".cppcc-filters__toggle").click();
+}"""
+
+# After SEARCH_BOX: the time from its keystroke (or OPEN_FILTERS) to the filters' counts of its
+# query.
+FILTERS_DRAWN = """async () => {
+  for (let k = 0; k < 3000 && window.__filtersMs === null; k++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  return window.__filtersMs;
 }"""
 
 # Pagefind has no search box on our pages: its JS API, until the first result's data is loaded.
@@ -153,24 +183,32 @@ def page_bytes(site: Path, slugs: list[str], sample: int = 25) -> int:
 
 # -- serving and the browser -------------------------------------------------------------------
 
-def search_once(browser, server, url: str, engine: str) -> dict:
+def search_once(browser, server, url: str, engine: str, filters: str = "") -> dict:
     """One fresh page: bytes on load, then each query's time to its first result and bytes.
-    A tab that crashes (Material's whole index at large N) leaves its figures empty."""
+    A tab that crashes (Material's whole index at large N) leaves its figures empty. `filters`:
+    "", or one of FILTER_MODES (see the module's docstring)."""
     from playwright.sync_api import Error
 
     out = dict.fromkeys(["load_bytes", "load_search_bytes"] +
                         [f"q{k}_{m}" for k in range(1, len(QUERIES) + 1)
-                         for m in ("ms", "hits", "bytes")])
+                         for m in ("ms", "hits", "bytes", "filters_ms")])
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     try:
         server.take()
-        page.goto(url, wait_until="load")
+        page.goto(url + ("?" + FILTERED if filters == "filtered" else ""), wait_until="load")
+        if filters == "filtered":  # the browse of the chosen values, drawn at load
+            page.wait_for_selector(".cppcc-filters[data-query='']", state="attached")
         page.wait_for_timeout(300)  # what the page fetches right after load counts as load
         out.update(zip(("load_bytes", "load_search_bytes"), server.take()))
         for k, query in enumerate(QUERIES, 1):
             found = page.evaluate(PAGEFIND if engine == "pagefind" else SEARCH_BOX, query)
             out[f"q{k}_ms"], out[f"q{k}_hits"] = found.get("ms"), found.get("count", 0)
+            if filters == "counts" and k == 1:
+                page.evaluate(OPEN_FILTERS)
+            if filters:
+                out[f"q{k}_filters_ms"] = page.evaluate(FILTERS_DRAWN)
+                page.wait_for_load_state("networkidle")
             out[f"q{k}_bytes"] = server.take()[0]
     except Error as error:
         print(f"  {engine} at {url}: {error.message.splitlines()[0]}", file=sys.stderr)
@@ -179,9 +217,11 @@ def search_once(browser, server, url: str, engine: str) -> dict:
     return out
 
 
-def measure_search(browser, site: Path, slug: str, engine: str, runs: int) -> dict:
+def measure_search(browser, site: Path, slug: str, engine: str, runs: int,
+                   filters: str = "") -> dict:
     with site_server(site, search_paths=SEARCH_PATHS) as server:
-        passes = [search_once(browser, server, f"{server.url}{slug}/", engine) for _ in range(runs)]
+        passes = [search_once(browser, server, f"{server.url}{slug}/", engine, filters)
+                  for _ in range(runs)]
     out = {}
     for key in passes[0]:
         values = [p[key] for p in passes if p[key] is not None]
@@ -241,6 +281,12 @@ def run_n(n: int, work: Path, args, browser) -> list[Row]:
         if browser is not None and row.build.ok:
             row.browser = measure_search(browser, site, slug, variant, args.runs)
         rows.append(row)
+        if variant == "ours" and args.filters and browser is not None and row.build.ok:
+            for mode in FILTER_MODES:
+                rows.append(Row(n, f"ours, {mode}", row.build, row.out_bytes, row.page_bytes,
+                                row.index_bytes, row.index_files,
+                                measure_search(browser, site, slug, variant, args.runs, mode)))
+                print(table([rows[-1]]).splitlines()[-1], file=sys.stderr, flush=True)
         print(f"  N={n} {variant}: {row.build.seconds:.1f} s" +
               ("" if row.build.ok else f" FAILED\n{row.build.log}"), file=sys.stderr, flush=True)
         print(table([row]).splitlines()[-1], file=sys.stderr, flush=True)
@@ -274,6 +320,12 @@ def _fmt(value, unit: float = 1, digits: int = 0) -> str:
     return f"{value / unit:,.{digits}f}"
 
 
+def _ms(s: dict, k: int) -> str:
+    """A query's ms to its results, and to its filters' counts where they were waited for."""
+    counts = s.get(f"q{k}_filters_ms")
+    return _fmt(s.get(f"q{k}_ms")) + (f" / {_fmt(counts)}" if counts is not None else "")
+
+
 def table(rows: list[Row]) -> str:
     head = ("| N | variant | build s | peak MB | output MB | proposal page KB | index MB (files) "
             "| load KB (search) | 1st query ms | 1st query KB | 2nd query ms | 2nd query KB |")
@@ -285,8 +337,8 @@ def table(rows: list[Row]) -> str:
             f"| {_fmt(b.peak_mb)} | {_fmt(r.out_bytes, 1e6, 1)} | {_fmt(r.page_bytes, 1e3, 1)} "
             f"| {_fmt(r.index_bytes, 1e6, 2)} ({r.index_files:,}) "
             f"| {_fmt(s.get('load_bytes'), 1e3)} ({_fmt(s.get('load_search_bytes'), 1e3)}) "
-            f"| {_fmt(s.get('q1_ms'))} | {_fmt(s.get('q1_bytes'), 1e3, 1)} "
-            f"| {_fmt(s.get('q2_ms'))} | {_fmt(s.get('q2_bytes'), 1e3, 1)} |")
+            f"| {_ms(s, 1)} | {_fmt(s.get('q1_bytes'), 1e3, 1)} "
+            f"| {_ms(s, 2)} | {_fmt(s.get('q2_bytes'), 1e3, 1)} |")
     return "\n".join(lines)
 
 
@@ -312,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure mkdocs serve's edit-to-page time at this N (0: never)")
     parser.add_argument("--no-anchors", action="store_true", help="ours only")
     parser.add_argument("--no-browser", action="store_true", help="no search measurements")
+    parser.add_argument("--filters", action="store_true",
+                        help="also measure our search with its filters (counts, filtered)")
     parser.add_argument("--keep", type=Path, help="work here and keep the corpora and sites")
     args = parser.parse_args(argv)
     sizes = [int(n.replace("_", "")) for n in args.n.split(",") if n]

@@ -39,8 +39,12 @@ from .builder import config_options as c
 from .metadata import SiteInfo
 from .publishing import StagedSite, unwritable
 from .rendering import TocEntry, esc
+from .search.faceting import LABELS as FILTERS
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
+SITEMAP = "sitemap.xml"
+EMPTY_SITEMAP = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                 b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n')
 
 # Our stylesheets and scripts (scripts/cppcc/assets/), which every page loads, in their order
 STYLES = ("site.css", "cite.css")
@@ -66,7 +70,9 @@ MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(
 def with_our_search(html: str) -> Markup:
     """Material's `__config` block with its worker replaced by ours and the address of our
     search index added (`cppcc.index`), both from `urls` and relative to the page like Material's
-    own `base`: a Jinja filter, so that no page needs an inline script (nor a strict CSP a hash)."""
+    own `base`, and the search's filters ([name, label], `cppcc.filters`) with the script that
+    counts them (`cppcc.facets`, loaded when first needed): a Jinja filter, so that no page
+    needs an inline script (nor a strict CSP a hash)."""
     html = str(html)
     found = MATERIAL_CONFIG.search(html)
     if not found:
@@ -79,7 +85,9 @@ def with_our_search(html: str) -> Markup:
         return path if base in ("", ".") else f"{base.rstrip('/')}/{path}"
 
     data["search"] = at(urls.search_asset(search.WORKER))
-    data["cppcc"] = {"index": at(urls.SEARCH_INDEX)}
+    data["cppcc"] = {"index": at(urls.SEARCH_INDEX),
+                     "filters": [list(f) for f in FILTERS.items()],
+                     "facets": at(urls.search_asset(search.FACETS))}
     return Markup(html[:found.start(2)] + str(htmlsafe_json_dumps(data)) + html[found.end(2):])
 
 
@@ -242,6 +250,14 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             gz = gzip.compress(sitemap.read_bytes(), compresslevel=9, mtime=0)
             sitemap.with_name("sitemap.xml.gz").write_bytes(gz)
 
+    def _sitemaps_beside_feeds(self, *, config: MkDocsConfig) -> None:
+        """Material fetches `sitemap.xml` beside every `<link rel="alternate">` of a page (it takes
+        them for versions of the site in other languages), so each folder of feeds gets an empty
+        one: no request of a page fails, and none fetches the real sitemap, of every page."""
+        feeds_dir = Path(config.site_dir) / urls.FEEDS
+        for folder in sorted({path.parent for path in feeds_dir.rglob("*.xml")}):
+            (folder / SITEMAP).write_bytes(EMPTY_SITEMAP)
+
     @event_priority(-100)  # last: nothing may fail once the new site is in place
     def _publish(self, *, config: MkDocsConfig) -> None:
         published = self.staged.publish() if self.staged else True
@@ -249,7 +265,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         if published:
             self.build.published(Path(config.site_dir))
 
-    on_post_build = CombinedEvent(_finish, _reproducible_sitemap_gz, _publish)
+    on_post_build = CombinedEvent(_finish, _reproducible_sitemap_gz, _sitemaps_beside_feeds,
+                                  _publish)
 
     def _abandon(self) -> None:
         """Leave nothing of an unfinished build: no index child, no stage."""

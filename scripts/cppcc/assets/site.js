@@ -141,8 +141,28 @@
     if (!target) { return; }
     var item = target.closest(".cppcc-item") || target;
     item.classList.add("cppcc-target");
+    makeRoomBelow(item);
     item.scrollIntoView({ block: "start" });
     schedulePillAside();
+  }
+
+  // Room after the text for the window to bring an item near the page's end to its top, as it
+  // does any other: there, and only there, Material's table of contents marks the item.
+  function makeRoomBelow(item) {
+    var room = document.getElementById("cppcc-room");
+    var article = document.querySelector("article");
+    if (!room && article) {
+      room = document.createElement("div");
+      room.id = "cppcc-room";
+      room.setAttribute("aria-hidden", "true");
+      article.appendChild(room);
+    }
+    if (!room) { return; }
+    room.style.height = "0";
+    var top = item.getBoundingClientRect().top + window.scrollY;
+    var margin = parseFloat(window.getComputedStyle(item).scrollMarginTop) || 0;
+    var below = document.documentElement.scrollHeight - top;
+    room.style.height = Math.max(0, Math.ceil(window.innerHeight - margin - below) + 1) + "px";
   }
 
   function start() {

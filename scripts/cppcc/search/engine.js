@@ -444,5 +444,5 @@
     return { search, plan, runs };
   }
 
-  globalThis.cppccSearchEngine = { create };
+  globalThis.cppccSearchEngine = { create, textOf };
 })();

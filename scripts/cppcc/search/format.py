@@ -50,6 +50,30 @@ the `CJK` ranges and of `LATIN`; a query's CJK run looks up its substrings of 2 
 characters (to `maxAlias` for names); a query's Latin letters are read as pinyin of keys of up to
 `MAX_PINYIN_KEY` letters. Scores are rounded to `digits` places of the manifest's ranking (see
 ranking.py for the function).
+
+The facets (faceting.py writes them, facets.py and facets.js read them) are all under `facets/`,
+fetched only when a query is filtered or counted (a `varint` string holds numbers as above; a
+*record* is the ids of the stored facets then the items of each kind, a *hit record* the same
+without the last kind)::
+
+    manifest.json    {"names", "kinds", "ranges", "stored": [str], "values": {facet: int},
+                      "vocabBlock", "recordBlock", "listPage", "lead": int,  (lead: the items of
+                      a proposal before its citable ones, which have no kind: the speaker line)
+                      "keys": {facet: shards}, "shards": {table: int},
+                      "shardBytes": {table: int}, "recordBytes", "blockBytes": int,
+                                            (the average sizes a query weighs its reads by)
+                      "runs": [[meeting, year (-1: none), first proposal, proposals, items of
+                               each kind]]}  a meeting's run, newest first (a rank is a place)
+    v/<facet>.<b>.json  [value or [value, label], ...]  the values of ids b * vocabBlock on
+    n/<facet>.json   varint: items of each kind, for every value by id
+    k/<facet>.<s>.json  {key: id}                   a URL's value, by `key_of`, hashed as a term
+    r/<b>.json       varint: the records of proposals b * recordBlock on
+    t/<k>.json, u/<k>.json  {term: varint}         the hit records of the proposals that the
+                     term's entry in t/ (u/) names, in its order; sharded as a term, own count
+    s/<facet>.<id>.json {"n": proposals, "f": {other facet: varint (value minus the one before,
+                     items of each kind) ...}, "pages": [first rank of each page of l/]}
+    l/<facet>.<id>.<page>.json  varint: (rank minus the one before, record) of the value's
+                     proposals, newest meeting first, listPage a page (stored facets only)
 """
 
 from __future__ import annotations
@@ -70,6 +94,10 @@ HASH_MULTIPLIER = 31
 HASH_PREFIX = 2
 META = -1  # the item of a proposal-level (meta) posting
 KINDS = ("t", "u", "py", "n", "c")  # shard folders
+FACETS = ("meeting", "year", "party", "topic", "kind")  # the filters, in the dialog's order
+FACET_RANGES = ("meeting", "year")  # a meeting is a run of proposals: known from the runs
+FACET_STORED = ("party", "topic")  # in every record, and listed for browsing
+FACET_KINDS = ("background", "problem", "recommendation")  # an item's kind, in reading order
 
 assert len(DIGITS) == 2 << GROUP_BITS
 
@@ -102,6 +130,37 @@ _CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN},
                    "hashMultiplier": {"const": HASH_MULTIPLIER},
                    "hashPrefix": {"const": HASH_PREFIX}, "meta": {"const": META}})
 _NUMBER = {"type": "number"}
+_VARINT = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}
+_SHARDS = {"enum": [1 << n for n in range(31)]}
+_FACETS = _object({
+    "names": {"const": list(FACETS)},
+    "kinds": {"const": list(FACET_KINDS)}, "ranges": {"const": list(FACET_RANGES)},
+    "stored": {"const": list(FACET_STORED)}, "values": _object({f: _COUNT for f in FACETS}),
+    "vocabBlock": _COUNT, "recordBlock": _COUNT, "listPage": _COUNT, "lead": _COUNT,
+    "keys": _object({f: _SHARDS for f in FACETS}),
+    "shards": {"type": "object", "additionalProperties": _SHARDS},
+    "shardBytes": {"type": "object", "additionalProperties": _COUNT},
+    "recordBytes": _COUNT, "blockBytes": _COUNT,
+    "runs": {"type": "array", "items": {
+        "type": "array", "items": {"type": "integer", "minimum": -1},
+        "minItems": 4 + len(FACET_KINDS), "maxItems": 4 + len(FACET_KINDS)}}})
+_FACET_FILES = {
+    "facets/": _FACETS,  # manifest.json, the one file of the folder itself
+    "facets/v/": {"type": "array", "items": {"anyOf": [_TEXT, {
+        "type": "array", "items": _TEXT, "minItems": 2, "maxItems": 2}]}},
+    "facets/n/": _VARINT, "facets/r/": _VARINT, "facets/l/": _VARINT,
+    "facets/k/": {"type": "object", "propertyNames": {"minLength": 1},
+                  "additionalProperties": _COUNT},
+    "facets/t/": {"type": "object", "propertyNames": {"minLength": 1},
+                  "additionalProperties": _VARINT},
+    "facets/u/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},
+                  "additionalProperties": _VARINT},
+    "facets/s/": {"type": "object", "required": ["f", "n"], "additionalProperties": False,
+                  "properties": {"n": _COUNT, "f": {"type": "object",
+                                                    "propertyNames": {"enum": list(FACETS)},
+                                                    "additionalProperties": _VARINT},
+                                 "pages": {"type": "array", "items": _COUNT}}},
+}
 SCHEMAS = {
     "manifest.json": _object({
         "version": {"const": VERSION}, "items": _COUNT, "proposals": _COUNT,
@@ -128,6 +187,7 @@ SCHEMAS = {
     "p/": _object({"u": _TEXT, "t": _TEXT, "s": _TEXT,
                    "i": {"type": "array", "items": {"type": "array", "items": _TEXT,
                                                     "minItems": 4, "maxItems": 4}}}),
+    **_FACET_FILES,
 }
 
 

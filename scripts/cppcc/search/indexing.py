@@ -24,7 +24,7 @@ from ..model import Proposal
 from ..parallel import MANY, cores, fork_map
 from ..punctuation import full_width
 from ..segmenting import Cut, meta_texts
-from . import aliases, format, maps, ranking, text, varint
+from . import aliases, faceting, format, maps, ranking, text, varint
 from .format import MAX_WORD, ROOT
 
 SHARD_BYTES = 8_000
@@ -105,6 +105,16 @@ def _dump(term: str, entry: list[int | str]) -> bytes:
             json.dumps(entry, separators=(",", ":"))).encode()
 
 
+def keep(postings: list[tuple[int, int, int]], df_meta: int) -> list[tuple[int, int, int]]:
+    """The postings a term's entry keeps: its proposals' (meta) and its MAX_POSTINGS items of
+    highest impact, in reading order."""
+    if len(postings) - df_meta > MAX_POSTINGS:
+        # highest impact first, in reading order on ties (a stable sort keeps it)
+        best = sorted((t for t in postings if t[1] != ranking.META), key=IMPACT, reverse=True)
+        postings = sorted([t for t in postings if t[1] == ranking.META] + best[:MAX_POSTINGS])
+    return postings
+
+
 def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int | str]:
     """A term's index entry from its (proposal, item, impact) postings in reading order, `df_meta`
     of them a proposal's (meta): its document frequencies, then, as one `varint` string, the
@@ -112,10 +122,7 @@ def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int | str
     minus the one before, item plus one, impact), so that the numbers of a common term are
     small; a meta posting's item, -1, is written 0."""
     df_items = len(postings) - df_meta
-    if df_items > MAX_POSTINGS:
-        # highest impact first, in reading order on ties (a stable sort keeps it)
-        best = sorted((t for t in postings if t[1] != ranking.META), key=IMPACT, reverse=True)
-        postings = sorted([t for t in postings if t[1] == ranking.META] + best[:MAX_POSTINGS])
+    postings = keep(postings, df_meta)
     numbers, last = [], 0
     for p, i, w in postings:
         numbers += (p - last, i + 1, w)
@@ -186,9 +193,11 @@ class IndexBuilder:
                 found[phrase] += n
         return found
 
-    def _table(self, job: tuple[str, int, int]) -> tuple[dict[str, bytes], dict[str, int]]:
-        """The dumped entries of one table's terms whose hash is `bucket` modulo `buckets`, and
-        the document frequencies of those of one or two CJK characters."""
+    def _table(self, job: tuple[str, int, int]) -> tuple[dict[str, bytes], dict[str, int],
+                                                         dict[str, bytes]]:
+        """The dumped entries of one table's terms whose hash is `bucket` modulo `buckets`, the
+        document frequencies of those of one or two CJK characters, and the terms' entries of
+        the facets (`faceting.Faceting.term_entries`)."""
         table, bucket, buckets = job
         count, cut, mine = TABLES[table], self.segmenter.cut, _Bucket(bucket, buckets)
         postings: defaultdict[str, list] = defaultdict(list)
@@ -218,7 +227,7 @@ class IndexBuilder:
         short = {term: len(found) for term, found in postings.items()
                  if len(term) <= 2 and text.is_cjk(term)}
         return {term: _dump(term, encode(found, metas[term]))
-                for term, found in postings.items()}, short
+                for term, found in postings.items()}, short, self.facets.term_entries(postings, metas)
 
     def _shards(self, entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
         """Shard files of `prefix`, from each term's dumped entry (`_dump`)."""
@@ -284,6 +293,7 @@ class IndexBuilder:
     def files(self, parallel: bool | None = None) -> dict[str, bytes]:
         corpus = self.links.corpus
         self.segmenter.prepare()  # jieba's cuts, before the workers fork
+        self.facets = faceting.Faceting(corpus)  # and the records every table's facets join
         # A job a core: each table, split into buckets by the terms' hash if there are cores
         # to spare (a power of two of them, so that a bucket's terms fall in whole shards)
         buckets = 1 << max(cores() // len(TABLES), 1).bit_length() - 1
@@ -294,12 +304,14 @@ class IndexBuilder:
         files, short, terms = {}, {}, []
         for table in TABLES:
             done = [part for job, part in zip(jobs, parts) if job[0] == table]
-            entries = {k: v for found, _ in done for k, v in found.items()}
+            entries = {k: v for found, *_ in done for k, v in found.items()}
             if table == "t":
                 terms = [t for t in entries if len(t) <= MAX_WORD]
                 entries.update(self._aliases(entries))
             files.update(self._shards(entries, table))
-            short.update(kv for _, found in done for kv in found.items())
+            short.update(kv for _, found, _ in done for kv in found.items())
+            files.update(self._shards({k: v for *_, found in done for k, v in found.items()},
+                                      faceting.PREFIX + table))
         chars: set[str] = set()
         for t in self._texts():
             chars.update(text.normalize(t))
@@ -322,6 +334,8 @@ class IndexBuilder:
             "suggest": _suggestions(corpus.proposals),
             "format": format.client(),
         }
+        files.update(self.facets.files())
+        files.update(self.facets.manifest(files, TABLES))
         files[f"{ROOT}manifest.json"] = _json(manifest)
         return dict(sorted(files.items()))
 

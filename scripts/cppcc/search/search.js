@@ -53,6 +53,9 @@
 
   const engine = globalThis.cppccSearchEngine.create(load);
   const { search, plan } = engine;
+  // The filters (filters.js, loaded before this file) answer a query in the engine's stead
+  const filters = globalThis.cppccSearchFilters && globalThis.cppccSearchFilters.attach(
+    { engine, load, config, result, input, renderGroup, rerun: schedule });
 
   /* Highlighting: every occurrence of a matched term, merged into runs */
   function marks(text, terms) {
@@ -257,37 +260,41 @@
     if (pager) pager.disconnect();
     pager = null;
     const query = input.value;
-    if (!query.trim()) {
+    if (!query.trim() && !(filters && filters.active())) {
       list.replaceChildren();
       searched.hidden = true;
       meta.textContent = translate("search.result.placeholder");
+      if (filters) filters.clear();
       return;
     }
     const manifest = await load("manifest.json");
-    const { plan: p, hits, partial } = await search(query, { literal: query === literal });
+    const options = { literal: query === literal };
+    const found = filters ? await filters.search(query, options) : await search(query, options);
+    const { plan: p, hits, partial } = found;
+    const count = found.count === undefined ? hits.length : found.count;
     if (ticket !== latest) return;
     const groups = new Map();
     for (const hit of hits) (groups.get(hit[0]) || groups.set(hit[0], []).get(hit[0])).push(hit);
-    const order = [...groups.keys()];
+    const order = found.order || [...groups.keys()];
     const terms = [...new Set(p.terms.filter((t) => t.term.length > 1 || p.length === 1)
                                      .map((t) => t.term))];
     const rankOf = new Map(hits.map(([pr, i], k) => [`${pr}:${i}`, hits.length - k]));
-    const draw = async (slice) => {
+    const draw = found.draw || (async (slice) => {
       const frags = await Promise.all(slice.map((pr) => load(`p/${pr}.json`)));
       return slice.map((pr, k) =>
         renderGroup(frags[k], groups.get(pr), terms, (i) => rankOf.get(`${pr}:${i}`)));
-    };
+    });
     const first = await draw(order.slice(0, PAGE_GROUPS));
     if (ticket !== latest) return;
     const scrolled = scroller && scroller.scrollTop;  // read before the writes below: no layout
-    meta.textContent = hits.length === 0 ? translate("search.result.none")
-      : hits.length === 1 ? translate("search.result.one")
-      : translate("search.result.other", hits.length);
-    if (partial && hits.length) meta.textContent = `没有完全匹配的结果；以下 ${hits.length} 条结果部分匹配`;
+    meta.textContent = count === 0 ? translate("search.result.none")
+      : count === 1 ? translate("search.result.one")
+      : translate("search.result.other", count);
+    if (partial && count) meta.textContent = `没有完全匹配的结果；以下 ${count} 条结果部分匹配`;
     sayConverted(query, p);
     list.replaceChildren(...first);
     if (scrolled) scroller.scrollTop = 0;  // a new list starts at its top, not at its sentinel
-    if (!hits.length) list.replaceChildren(await renderEmpty(query, p.query, manifest));
+    if (!count && !found.filtered) list.replaceChildren(await renderEmpty(query, p.query, manifest));
     if (order.length > PAGE_GROUPS) list.append(paging(order.slice(PAGE_GROUPS), draw, ticket));
     result.dispatchEvent(new CustomEvent("cppcc:search-drawn", { bubbles: true }));
   }
