@@ -321,19 +321,19 @@ def instrument(probe: Probe) -> None:
     # The forks: each says what it runs; only the index child keeps tracing.
     original_init, original_run = parallel.Child.__init__, parallel.Child._run
 
-    def init(self, func, *args):
-        original_init(self, func, *args)
+    def init(self, func, *args, **kwargs):
+        original_init(self, func, *args, **kwargs)
         what = args[0] if func is parallel._work else func
         what = getattr(what, "func", what)  # a partial: its function
         probe.write(f"child {self.pid} {func.__name__} "
                     f"{getattr(what, '__qualname__', type(what).__name__)}")
     parallel.Child.__init__ = init
 
-    def run(parent, read, write, func, args):
+    def run(parent, read, write, func, args, *rest):
         probe.boundaries, probe.structures = [], {}
         if func is not indexprocess.IndexProcess._write:
             probe.stop_tracing()
-        return original_run(parent, read, write, func, args)
+        return original_run(parent, read, write, func, args, *rest)
     parallel.Child._run = staticmethod(run)
 
     original_write = indexprocess.IndexProcess._write
