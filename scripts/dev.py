@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py serve [mkdocs serve options]   set up, then serve the site locally
     python3 scripts/dev.py test  [pytest options]         set up, then run the whole test suite
+                                                          (a worker a core, up to 4: `-n 0` for one)
     python3 scripts/dev.py build [mkdocs build options]   set up, then build the site into site/
 
 Set-up makes `.venv/` and installs the project into it (again only when pyproject.toml changed);
@@ -24,6 +25,7 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 NODE = Path("/usr/bin/node")  # Debian's nodejs: tests/test_search_parity.py runs engine.js
+MAX_WORKERS = 4  # test workers: each builds the real site and starts a Chromium of its own
 
 
 def run(cmd: list[str], **kwargs) -> None:
@@ -58,6 +60,14 @@ def ensure_chromium() -> None:
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+def workers(options: list[str]) -> list[str]:
+    """pytest-xdist's options: a worker a core (at most MAX_WORKERS), each test file on one
+    worker (its module's fixtures, the sites it builds, made once); none if the options choose."""
+    if any(o.startswith(("-n", "--numprocesses", "--dist")) or o == "no:xdist" for o in options):
+        return []
+    return ["-n", str(min(os.cpu_count() or 1, MAX_WORKERS)), "--dist", "loadfile"]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("serve", "test", "build"):
         print(__doc__)
@@ -67,8 +77,8 @@ def main(argv: list[str]) -> int:
     if command == "test":
         setup("test")
         ensure_chromium()
-        return subprocess.run([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env,
-                              check=False).returncode
+        return subprocess.run([str(PYTHON), "-m", "pytest", *workers(rest), *rest], cwd=ROOT,
+                              env=env, check=False).returncode
     setup("")
     return subprocess.run([str(PYTHON), "-m", "mkdocs", command, *rest], cwd=ROOT, env=env,
                           check=False).returncode

@@ -19,7 +19,7 @@ from generate_corpus import generate, make_project
 
 BUILDERS = ["mkdocs", "properdocs"]
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
-PROPOSALS = 300  # above parallel.MANY, so that our pages are themed in forked workers
+PROPOSALS = parallel.MANY  # pages enough to be themed in forked workers
 
 
 def contents(site: Path) -> dict[str, bytes]:

@@ -32,7 +32,9 @@ from generate_corpus import generate
 
 RUNNER = REPO / "tests" / "search_parity.mjs"
 NODE = shutil.which("node")
-TRUNCATED = 150  # MAX_POSTINGS of the generated index: many of its terms are cut
+GENERATED = 300  # proposals of the generated index
+TRUNCATED = 50  # its MAX_POSTINGS: many of its terms are cut
+SHARD_BYTES = 2_500  # its indexing.SHARD_BYTES: as many shards as 1,000 proposals have
 ODD = ["双向转诊。", "“开门立法”!!", "老字号,商标?", "a", "2022", "abc123", "TCM", "ＡＢＣ",
        "laozihao", "lao zi hao", "zhuanjingtexin 政策", "shuangxiangzhuanzhen", "xyzzy",
        "雙向轉診", "專精特新", "職業教育", "法治 老字号 职业教育 科普 基层医疗 城市文化",
@@ -113,9 +115,10 @@ def real(tmp_path_factory) -> Index:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Index:
     root = tmp_path_factory.mktemp("generated")
-    corpus = load_corpus(generate(root / "proposals", 1000, seed=11))
+    corpus = load_corpus(generate(root / "proposals", GENERATED, seed=11))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(indexing, "MAX_POSTINGS", TRUNCATED)
+        patch.setattr(indexing, "SHARD_BYTES", SHARD_BYTES)
         files = build_index(Links(corpus))
     return Index(files, corpus, root / "site")
 
@@ -126,7 +129,7 @@ def index(request) -> Index:
 
 
 def test_the_generated_index_truncates_postings_and_has_many_shards(generated):
-    assert generated.manifest["proposals"] == 1000
+    assert generated.manifest["proposals"] == GENERATED
     assert min(generated.manifest["shards"][k] for k in ("t", "u", "py")) >= 8
     assert generated.manifest["shards"]["t"] >= 64
     cut = 0

@@ -11,6 +11,7 @@ caller across rebuilds means that `mkdocs serve` cuts only the texts that change
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -87,6 +88,25 @@ def _phrases(tokens: list[str], kinds: list[str | None], freq: dict) -> dict[tup
     return found
 
 
+@dataclass(frozen=True)
+class _Base:
+    """jieba's own dictionary as a tokenizer loads it (its words' frequencies and their total)
+    and its part-of-speech table: read from jieba's files once a process (a second and more),
+    not once a corpus."""
+
+    freq: dict[str, int]
+    total: int
+    tags: dict[str, str]
+
+
+@functools.cache
+def _base() -> _Base:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return _Base(tokenizer.FREQ, tokenizer.total,
+                 jieba.posseg.POSTokenizer(tokenizer).word_tag_tab)
+
+
 @dataclass
 class _Dictionary:
     """A jieba tokenizer that knows the corpus's own terms, its part-of-speech table, and the
@@ -97,24 +117,26 @@ class _Dictionary:
 
     @cached_property
     def tokenizer(self) -> jieba.Tokenizer:
+        """A tokenizer of jieba's dictionary (a copy of `_base`'s, as `initialize` would read
+        it) with the terms added."""
+        base = _base()
         tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(base.freq), base.total, True
         for term in self.terms:
             tokenizer.add_word(term)
-        tokenizer.initialize()
         return tokenizer
 
     @cached_property
     def tags(self) -> dict[str, str]:
         """Word -> part of speech, from jieba's dictionary; the corpus's own terms are nouns."""
-        tags = jieba.posseg.POSTokenizer(self.tokenizer).word_tag_tab
-        return {**tags, **dict.fromkeys(self.terms, "nz")}
+        return {**_base().tags, **dict.fromkeys(self.terms, "nz")}
 
 
 class Segmenter:
     """Cuts texts with a private jieba tokenizer that knows the corpus's own terms, and `terms`.
 
-    `memo` (optional, kept by the caller across rebuilds) keeps the tokenizer (a second to load)
-    and its cuts, by the terms it knows."""
+    `memo` (optional, kept by the caller across rebuilds) keeps the tokenizer and its cuts, by
+    the terms it knows."""
 
     def __init__(self, corpus: Corpus, memo: Memo | None = None, terms: Iterable[str] = ()):
         self.corpus, self.prepared = corpus, False
