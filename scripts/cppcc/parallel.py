@@ -8,8 +8,11 @@ forked replacement workers while `mkdocs serve`'s threads held locks), and what 
 argument, not a module global. A child ignores SIGINT and SIGTERM (Ctrl-C reaches a whole process
 group: the parent alone decides, and stops its children with SIGKILL), dies with its parent on
 Linux (PR_SET_PDEATHSIG, so that even `kill -9` of the build leaves no process), and ends by
-`os._exit`, never running the parent's exit handlers or flushing its buffers. Where forking is
-unavailable, or for few inputs, the map runs in this process.
+`os._exit`, never running the parent's exit handlers or flushing its buffers. What a child sends
+is framed (`FRAME`: a length, then a pickle), so that a worker of `fork_map` sends each chunk as
+it is done and the parent loads it as it comes: neither holds a worker's whole share twice, as
+objects and as one pickle. Where forking is unavailable, or for few inputs, the map runs in this
+process.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ R = TypeVar("R")
 MANY = 256  # inputs from which forking workers (a few ms each) pays off
 STOPS = {signal.SIGINT, signal.SIGTERM}
 TASK = struct.Struct("I")  # a chunk's number, as workers take them from a shared pipe
+FRAME = struct.Struct("Q")  # the length of one pickled message from a child
 PIPE_BYTES = 65536  # what a pipe holds on Linux: the tasks are all written before the workers start
 
 
@@ -70,13 +74,21 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+def _send(fd: int, message: tuple) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    _write_all(fd, FRAME.pack(len(data)) + data)
+
+
 class Child:
     """`func(*args)` in a forked process; `wait()` returns its value (or raises its exception),
-    `kill()` ends it at once. The value is pickled back through a pipe."""
+    `kill()` ends it at once. The value is pickled back through a pipe; with `stream`, `func`
+    returns an iterable whose items are pickled back one by one, and the value is their list."""
 
-    def __init__(self, func: Callable, *args):
+    def __init__(self, func: Callable, *args, stream: bool = False):
         read, write = os.pipe()
         self.pid, self.fd, self.data, self.status = None, read, bytearray(), None
+        self.stream, self.items = stream, []
+        self.said: tuple | None = None  # (True, value) or (False, exception), once sent
         parent = os.getpid()
         try:
             with signals_blocked():  # until the child ignores them, and this object knows it
@@ -85,7 +97,7 @@ class Child:
                     for number in STOPS:
                         signal.signal(number, signal.SIG_IGN)
                     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
-                    self._run(parent, read, write, func, args)
+                    self._run(parent, read, write, func, args, stream)
                 self.pid = pid
                 os.close(write)
                 write = -1
@@ -96,13 +108,19 @@ class Child:
             raise
 
     @staticmethod
-    def _run(parent: int, read: int, write: int, func: Callable, args: tuple) -> None:
+    def _run(parent: int, read: int, write: int, func: Callable, args: tuple,
+             stream: bool = False) -> None:
         status = 1
         try:
             _die_with(parent)
             os.close(read)
             try:
-                result, status = (True, func(*args)), 0
+                if stream:  # (None, item) for each item, then (True, None)
+                    for item in func(*args):
+                        _send(write, (None, item))
+                    result, status = (True, None), 0
+                else:
+                    result, status = (True, func(*args)), 0
             except BaseException as error:  # noqa: BLE001 - told to the parent, which raises it
                 result = (False, error)
             try:
@@ -113,14 +131,25 @@ class Child:
                 failed = result[1] if status else error
                 message = pickle.dumps((False, RuntimeError(f"{type(failed).__name__}: {failed}")))
                 status = 1
-            _write_all(write, message)
+            _write_all(write, FRAME.pack(len(message)) + message)
         finally:
             os._exit(status)
 
     def _read(self) -> bool:
-        """Read what the child has sent; False once it has closed its end."""
+        """Read what the child has sent, and load each message it completes; False once the
+        child has closed its end."""
         chunk = os.read(self.fd, 1 << 20)
         self.data += chunk
+        while len(self.data) >= FRAME.size and self.said is None:
+            (size,) = FRAME.unpack_from(self.data)
+            if len(self.data) < FRAME.size + size:
+                break
+            message = pickle.loads(self.data[FRAME.size:FRAME.size + size])
+            del self.data[:FRAME.size + size]
+            if message[0] is None:
+                self.items.append(message[1])
+            else:
+                self.said = message
         return bool(chunk)
 
     def _reap(self) -> None:
@@ -130,13 +159,15 @@ class Child:
         self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
     def result(self):
-        """What the child returned, once it has ended; its exception is raised here."""
-        if not self.data:
+        """What the child returned (a streaming child: the list of its items), once it has
+        ended; its exception is raised here. It is read once: the parent lets it go."""
+        if self.said is None:
             raise ChildProcessError(f"a forked worker ended with {self.status} and said nothing")
-        ok, value = pickle.loads(self.data)
+        (ok, value), self.said = self.said, None
+        items, self.items = self.items, []
         if not ok:
             raise value
-        return value
+        return items if self.stream else value
 
     def wait(self):
         while self._read():
@@ -173,13 +204,12 @@ def wait_all(children: list[Child]) -> list:
             child.kill()
 
 
-def _work(func: Callable, inputs: Sequence, chunksize: int, tasks: int) -> list:
-    """A worker's share of a map: chunks taken from the pipe `tasks` until it is empty."""
-    done = []
+def _work(func: Callable, inputs: Sequence, chunksize: int, tasks: int) -> Iterator[tuple]:
+    """A worker's share of a map, chunk by chunk as they are taken from the pipe `tasks` until
+    it is empty: (chunk's number, its values), each sent as soon as it is done."""
     while len(task := os.read(tasks, TASK.size)) == TASK.size:
         (chunk,) = TASK.unpack(task)
-        done.append((chunk, [func(x) for x in inputs[chunk * chunksize:(chunk + 1) * chunksize]]))
-    return done
+        yield chunk, [func(x) for x in inputs[chunk * chunksize:(chunk + 1) * chunksize]]
 
 
 def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, parallel: bool | None = None,
@@ -200,7 +230,7 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, parallel: bool | No
         os.close(write)
         write = None
         for _ in range(workers):
-            children.append(Child(_work, func, inputs, chunksize, read))
+            children.append(Child(_work, func, inputs, chunksize, read, stream=True))
         os.close(read)
         read = None
         done = wait_all(children)

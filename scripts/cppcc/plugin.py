@@ -12,6 +12,7 @@ import gzip
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2.utils import htmlsafe_json_dumps
@@ -212,13 +213,29 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         # what the page says of itself: the theme's description tag, our head (main.html)
         page.meta["description"] = esc(ours.description)
         page.meta["cppcc_head"] = ours.head
-        return ours.html
+        html = ours.html
+        if not self.caches:
+            # `mkdocs build`: MkDocs has read the page's Markdown and nothing reads it again (only
+            # serve's cache does, `RenderCache`): let it go, from our page and MkDocs' file alike
+            self.build.pages[page.file.src_uri] = replace(ours, markdown="")
+            page.file.content_string = ""
+        return html
 
-    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+    def _keep_output(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         ours = self.build.pages.get(page.file.src_uri)
         if ours and self.caches:
             self.caches.rendered.keep(ours, output)
         return output
+
+    @event_priority(-100)  # last: every plugin has seen the page
+    def _let_go(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        """`mkdocs build`: once our page is printed (MkDocs writes `output` next), its HTML and
+        themed output are let go, so that the site's pages are not all in memory at its end."""
+        if not self.caches and page.file.src_uri in self.build.pages:
+            theming.let_go(page)
+        return output
+
+    on_post_page = CombinedEvent(_keep_output, _let_go)
 
     def _finish(self, *, config: MkDocsConfig) -> None:
         try:

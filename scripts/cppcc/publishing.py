@@ -2,8 +2,8 @@
 only at the end; SIGINT or SIGTERM stops it at any moment, leaving the old site or the new one.
 
 Every folder a build writes beside the site carries its owner's pid (`.site.new-<pid>-*`,
-`.cppcc-index-<pid>-*`), so that the next build removes those of a build that was killed
-(`kill -9`) without its cleanup running.
+`.cppcc-index-<pid>-*`, `.cppcc-themed-<pid>-*`), so that the next build removes those of a build
+that was killed (`kill -9`) without its cleanup running.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from .builder import NAME, CountHandler, MkDocsConfig, PluginError
 from .indexprocess import INDEX_SCRATCH, exchange
 from .parallel import STOPS, signals_blocked
+from .theming import THEMED_SCRATCH
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
@@ -36,7 +37,8 @@ def _alive(pid: int) -> bool:
 
 def remove_leftovers(parent: Path, site_name: str) -> list[Path]:
     """Remove the folders that builds whose process has ended left beside the site."""
-    owned = re.compile(rf"\.(?:{re.escape(site_name)}\.new|{INDEX_SCRATCH})-(\d+)-")
+    owned = re.compile(
+        rf"\.(?:{re.escape(site_name)}\.new|{INDEX_SCRATCH}|{THEMED_SCRATCH})-(\d+)-")
     removed = []
     for entry in parent.iterdir() if parent.is_dir() else ():
         found = owned.match(entry.name)
