@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from bench.harness import build_site, run_build
-from cppcc import parallel
 from generate_corpus import generate, make_project
 from helpers import copy_project, processes_naming, snapshot
 
@@ -142,10 +141,9 @@ def test_a_first_build_into_a_missing_folder_works(project):
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")
 def test_an_interrupted_build_leaves_the_old_site_and_no_process_behind(tmp_path):
-    """Ctrl-C while the index child and the page workers are at work (sent to mkdocs alone, as a
+    """Ctrl-C while the index child and its workers are at work (sent to mkdocs alone, as a
     supervisor would): the build ends at once, the old site stays, nothing is left beside it."""
-    # enough for workers beside the index child (which has none of its own)
-    corpus = generate(tmp_path / "proposals", parallel.MANY + 44, seed=5, meeting_count=1)
+    corpus = generate(tmp_path / "proposals", 60, seed=5, meeting_count=1)  # enough for workers
     config = make_project(tmp_path / "project", corpus)
     site = tmp_path / "out" / "site"
     build_site(site, config)
@@ -154,11 +152,10 @@ def test_an_interrupted_build_leaves_the_old_site_and_no_process_behind(tmp_path
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # mkdocs, the index child and two workers making the keywords or the pages (jieba's workers,
-    # before the index child, are three at most)
+    # mkdocs, the index child and its two workers (jieba's workers, before, are three at most)
     deadline = time.monotonic() + 120
     while len(processes_naming(str(config))) < 4 and build.poll() is None:
-        assert time.monotonic() < deadline, "no workers started beside the index child"
+        assert time.monotonic() < deadline, "the index child's workers never started"
         time.sleep(0.01)
     assert build.poll() is None, "the build ended before it could be interrupted"
     build.send_signal(signal.SIGINT)
