@@ -2,10 +2,10 @@
 
 The index needs the corpus and jieba's cuts, nothing of the pages; its build is a third of a large
 site's. `IndexProcess.start` forks once the cuts are made, so that the two halves of a build share
-the cores: the child (`parallel.Child`: it ignores Ctrl-C and dies with its parent), on one core
-of its own, writes every file of the index into a folder of its own, which the build moves into
-the site at its end. Where forking is unavailable, the index is written in this process, on
-every core. No MkDocs here.
+the cores: the child (`parallel.Child`: it ignores Ctrl-C, dies with its parent, and its own
+workers die with it) writes every file of the index into a folder of its own, which the build
+moves into the site at its end. Where forking is unavailable, the index is written in this
+process. No MkDocs here.
 """
 
 from __future__ import annotations
@@ -75,21 +75,21 @@ class IndexProcess:
     `into` is given, puts the folder in the place of `into`. `wait` returns when all is done;
     `stop` ends the child and removes its folder.
 
-    The child works on one core, with no workers of its own: beside `mkdocs build`'s page
-    workers, a second set of workers, each touching (so copying) the corpus and jieba's cuts, made
-    the build's peak memory (`scripts/bench/memory.py`); beside `mkdocs serve`, it leaves the
-    other cores to the server."""
+    A child that is stopped in the ordinary course (`mkdocs serve`, when a newer edit comes) says
+    so with `stoppable`: it works on one core, leaving the others to the server."""
 
     def __init__(self, folder: Path, child: Child | None):
         self.folder, self.child = folder, child
 
     @classmethod
-    def start(cls, links: Links, folder: Path, *, into: Path | None = None) -> IndexProcess:
+    def start(cls, links: Links, folder: Path, *, into: Path | None = None,
+              stoppable: bool = False) -> IndexProcess:
         links.segmenter.prepare()  # jieba's cuts, for both sides of the fork
+        args = (links, folder, into, False if stoppable else None)
         if not can_fork():
-            cls._write(links, folder, into, None)
+            cls._write(*args)
             return cls(folder, None)
-        return cls(folder, Child(cls._write, links, folder, into, False))
+        return cls(folder, Child(cls._write, *args))
 
     @staticmethod
     def _write(links: Links, folder: Path, into: Path | None, parallel: bool | None) -> None:

@@ -77,4 +77,5 @@ class BackgroundIndex:
     def start(self, links: Links, site: Path) -> None:
         self.stop()
         target = site / INDEX_ROOT
-        self.process = IndexProcess.start(links, target.with_suffix(".new"), into=target)
+        self.process = IndexProcess.start(links, target.with_suffix(".new"), into=target,
+                                          stoppable=True)
