@@ -26,7 +26,7 @@ from helpers import processes_naming, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 
-N = 80  # proposals: texts enough for the forked workers of the cuts, the index child and its own
+N = 80  # proposals: texts enough for the forked workers of the cuts and of the index child
 ENDS = 30  # seconds: a build must end this soon after a signal (5 s on an idle machine)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 MARK = "执法工作机制需要完善"
