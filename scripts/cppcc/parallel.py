@@ -74,8 +74,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _send(fd: int, message: tuple) -> None:
-    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+def _send(fd: int, message: tuple | bytes) -> None:
+    """One framed message to the parent: `message` pickled, or bytes pickled already."""
+    data = message if isinstance(message, bytes) else pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
     _write_all(fd, FRAME.pack(len(data)) + data)
 
 
@@ -131,7 +132,7 @@ class Child:
                 failed = result[1] if status else error
                 message = pickle.dumps((False, RuntimeError(f"{type(failed).__name__}: {failed}")))
                 status = 1
-            _write_all(write, FRAME.pack(len(message)) + message)
+            _send(write, message)
         finally:
             os._exit(status)
 
