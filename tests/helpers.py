@@ -8,9 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cppcc import urls
+from cppcc.plugin import SITEMAP
+
 REPO = Path(__file__).resolve().parents[1]
 PHONE = {"width": 375, "height": 812}  # the browser tests' viewports
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def read_feeds(site: Path) -> dict[str, bytes]:
+    """Every feed of a built site, by its site path (not the empty sitemaps Material asks for
+    beside them: plugin.EMPTY_SITEMAP)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted((site / urls.FEEDS).rglob("*.xml")) if p.name != SITEMAP}
 
 
 def copy_project(root: Path) -> Path:

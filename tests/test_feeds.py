@@ -28,7 +28,7 @@ from cppcc.loading import load_corpus
 from cppcc.plugin import EMPTY_SITEMAP, SITEMAP
 from cppcc.punctuation import full_width
 from generate_corpus import generate, make_project, record_permalinks
-from helpers import copy_project
+from helpers import copy_project, read_feeds
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).parent / "fixtures" / "atom" / "atom.rnc"
@@ -75,13 +75,6 @@ def problems(data: bytes) -> list[str]:
     if len(ids) != len(set(ids)):
         out.append("two entries share an id")
     return out
-
-
-def read_feeds(site: Path) -> dict[str, bytes]:
-    """Every feed of a built site, by its site path (not the empty sitemaps Material asks for
-    beside them: plugin.EMPTY_SITEMAP)."""
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted((site / urls.FEEDS).rglob("*.xml")) if p.name != SITEMAP}
 
 
 def entries(data: bytes, url: str, base: str = "http://site/") -> list[dict]:

@@ -24,8 +24,8 @@ from bench.harness import build_site, serve
 from cppcc.indexes import KEYWORDS, PARTIES
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc.plugin import SITEMAP
 from generate_corpus import record_permalinks
+from helpers import read_feeds
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_NAME = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"]
@@ -268,10 +268,10 @@ def test_feeds_hold_the_yaml_strings_as_text(site, links):
 
     atom = {"a": "http://www.w3.org/2005/Atom"}
     by_title = {p.title: p for p in links.corpus.proposals}
-    feeds = sorted(p for p in (site / "feeds").rglob("*.xml") if p.name != SITEMAP)
+    feeds = read_feeds(site)
     assert len(feeds) == 1 + 1 + len({p.speaker.affiliation for p in links.corpus.proposals})
-    for path in feeds:
-        tree = etree.fromstring(path.read_bytes())
+    for data in feeds.values():
+        tree = etree.fromstring(data)
         for entry in tree.findall("a:entry", atom):
             p = by_title[entry.findtext("a:title", namespaces=atom)]
             assert entry.findtext("a:author/a:name", namespaces=atom) == p.speaker.name
