@@ -24,7 +24,6 @@ every other facet) and `facets/r/` (records in blocks of proposals).
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -34,7 +33,7 @@ from .. import affiliations
 from ..indexes import pinyin_key
 from ..model import Corpus, Proposal
 from . import format, text, varint
-from .format import ROOT
+from .format import ROOT, dumps
 
 FACETS = format.FACETS
 RANGES = format.FACET_RANGES  # known from the runs
@@ -48,10 +47,6 @@ RECORD_BLOCK = 256  # proposals in a block of records
 LIST_PAGE = 500  # proposals in a page of a value's list
 KEY_BYTES = 4_000  # about the size of a shard of keys
 PREFIX = "facets/"
-
-
-def _json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
 def key_of(value: str) -> str:
@@ -73,14 +68,6 @@ def kind_counts(proposal: Proposal) -> tuple[int, int, int]:
     """Items of each kind, in reading order: background, problems, recommendations."""
     intro = 1 if proposal.recommendations_intro else 0
     return len(proposal.background), len(proposal.problems), intro + len(proposal.recommendations)
-
-
-def _count(total: int, target: int) -> int:
-    """Shards (a power of two) for `total` bytes of about `target` bytes each."""
-    n = 1
-    while n * target < total:
-        n *= 2
-    return n
 
 
 @dataclass
@@ -173,13 +160,12 @@ class Faceting:
                      metas: Counter) -> dict[str, bytes]:
         """`"term":"hit records"` for each term of a table (as `indexing._dump` writes its
         entries), for the proposals its kept postings name, in their order."""
-        from .indexing import keep  # indexing calls this module
+        from .indexing import _dump, keep  # indexing calls this module
 
         codes, out = self.hit_codes, {}
         for term, found in postings.items():
             proposals = dict.fromkeys(p for p, _, _ in keep(found, metas[term]))
-            out[term] = (json.dumps(term, ensure_ascii=False) + ':"' +
-                         "".join(map(codes.__getitem__, proposals)) + '"').encode()
+            out[term] = _dump(term, "".join(map(codes.__getitem__, proposals)))
         return out
 
     # -- the files -------------------------------------------------------------------------------
@@ -189,14 +175,14 @@ class Faceting:
         out = {}
         for facet, vocab in self.vocab.items():
             for b in range(0, max(len(vocab.values), 1), VOCAB_BLOCK):
-                out[f"{ROOT}{PREFIX}v/{facet}.{b // VOCAB_BLOCK}.json"] = _json(
+                out[f"{ROOT}{PREFIX}v/{facet}.{b // VOCAB_BLOCK}.json"] = dumps(
                     [value if value == label else [value, label]
                      for value, label in vocab.values[b:b + VOCAB_BLOCK]])
-            out[f"{ROOT}{PREFIX}n/{facet}.json"] = _json(
+            out[f"{ROOT}{PREFIX}n/{facet}.json"] = dumps(
                 varint.encode([n for total in vocab.totals for n in total]))
             out.update(self._keys(facet, vocab))
         for b in range(0, len(self.records), RECORD_BLOCK):
-            out[f"{ROOT}{PREFIX}r/{b // RECORD_BLOCK}.json"] = _json(
+            out[f"{ROOT}{PREFIX}r/{b // RECORD_BLOCK}.json"] = dumps(
                 varint.encode([n for r in self.records[b:b + RECORD_BLOCK] for n in r]))
         out.update(self._browsing())
         return out
@@ -204,11 +190,11 @@ class Faceting:
     def _keys(self, facet: str, vocab: Vocabulary) -> dict[str, bytes]:
         keys = {key: n for n, (value, label) in enumerate(vocab.values)
                 for key in sorted(keys_of(facet, value, label)) if key}
-        count = _count(sum(len(k.encode()) + 8 for k in keys), KEY_BYTES)
+        count = text.shard_count(sum(len(k.encode()) + 8 for k in keys), KEY_BYTES)
         shards: list[dict[str, int]] = [{} for _ in range(count)]
         for key, n in keys.items():
             shards[text.shard_of(key, count)][key] = n
-        return {f"{ROOT}{PREFIX}k/{facet}.{k}.json": _json(s) for k, s in enumerate(shards)}
+        return {f"{ROOT}{PREFIX}k/{facet}.{k}.json": dumps(s) for k, s in enumerate(shards)}
 
     def _browsing(self) -> dict[str, bytes]:
         """Each value's summary (`s/`), and a party's or topic's list of proposals (`l/`)."""
@@ -244,8 +230,8 @@ class Faceting:
                         for p in page:
                             numbers += (ranks[p] - last, *self.records[p])
                             last = ranks[p]
-                        out[f"{ROOT}{PREFIX}l/{facet}.{v}.{k}.json"] = _json(varint.encode(numbers))
-                out[f"{ROOT}{PREFIX}s/{facet}.{v}.json"] = _json(summary)
+                        out[f"{ROOT}{PREFIX}l/{facet}.{v}.{k}.json"] = dumps(varint.encode(numbers))
+                out[f"{ROOT}{PREFIX}s/{facet}.{v}.json"] = dumps(summary)
         return out
 
     def manifest(self, files: dict[str, bytes], tables: Iterable[str]) -> dict[str, bytes]:
@@ -262,7 +248,7 @@ class Faceting:
         # the hit records of a shard: its numbers (each ends in one of `ends`) over a record's
         records = lambda content: (len(content) - len(content.translate(None, ends))) // hits
         tables = list(tables)
-        return {f"{ROOT}{PREFIX}manifest.json": _json({
+        return {f"{ROOT}{PREFIX}manifest.json": dumps({
             "names": list(FACETS), "kinds": list(KINDS),
             "ranges": list(RANGES), "stored": list(STORED),
             "values": {f: len(v.values) for f, v in self.vocab.items()},

@@ -78,6 +78,8 @@ without the last kind)::
 
 from __future__ import annotations
 
+import json
+
 from .. import urls
 
 ROOT = urls.SEARCH_INDEX  # under the site root; search.js finds the manifest here
@@ -198,3 +200,8 @@ def schema_of(path: str) -> dict:
     if schema is None:
         raise KeyError(f"search index: {path} is no file of the format")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def dumps(data) -> bytes:
+    """A file of the index, or a part of one, as JSON: compact, UTF-8, keys sorted."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()

@@ -25,7 +25,7 @@ from ..parallel import MANY, cores, fork_map
 from ..punctuation import full_width
 from ..segmenting import Cut, meta_texts
 from . import aliases, faceting, format, maps, ranking, text, varint
-from .format import MAX_WORD, ROOT
+from .format import MAX_WORD, ROOT, dumps
 
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
@@ -58,17 +58,6 @@ def speaker_texts(proposal: Proposal) -> list[str]:
     return [s.name, s.body, s.role, *([s.party] if s.party and s.party not in s.body else [])]
 
 
-def _json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def _shard_count(size: int) -> int:
-    n = 1
-    while n * SHARD_BYTES < size:
-        n *= 2
-    return n
-
-
 def field_terms(texts: list[str], cuts: list[Cut],
                 names: dict[str, list[str]] | None = None) -> Counter:
     """The terms of a field: bigrams, jieba words of 3+ characters, Latin words, and the names
@@ -99,8 +88,8 @@ TABLES = {"t": field_terms, "u": field_unigrams}  # shard folder -> what its ter
 PHRASES = "phrases"  # the job that finds the phrases whose initials a query may type
 
 
-def _dump(term: str, entry: list[int | str]) -> bytes:
-    """`"term":[...]`, as `_json` writes a shard's key and value."""
+def _dump(term: str, entry: list[int | str] | str) -> bytes:
+    """`"term":[...]` (or `"term":"..."`), as `dumps` writes a shard's key and value."""
     return (json.dumps(term, ensure_ascii=False) + ":" +
             json.dumps(entry, separators=(",", ":"))).encode()
 
@@ -231,7 +220,7 @@ class IndexBuilder:
 
     def _shards(self, entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
         """Shard files of `prefix`, from each term's dumped entry (`_dump`)."""
-        count = _shard_count(sum(len(d) + 1 for d in entries.values()))
+        count = text.shard_count(sum(len(d) + 1 for d in entries.values()), SHARD_BYTES)
         shards: list[list[bytes]] = [[] for _ in range(count)]
         for term in sorted(entries):
             shards[text.shard_of(term, count)].append(entries[term])
@@ -271,16 +260,17 @@ class IndexBuilder:
     @staticmethod
     def _map_shards(kind: str, table: dict) -> dict[str, bytes]:
         """Shard files of a map (pinyin, neighbours, readings), by the hash of its keys."""
-        count = _shard_count(sum(len(_json(k)) + len(_json(v)) + 2 for k, v in table.items()))
+        count = text.shard_count(
+            sum(len(dumps(k)) + len(dumps(v)) + 2 for k, v in table.items()), SHARD_BYTES)
         shards: list[dict] = [{} for _ in range(count)]
         for key, value in table.items():
             shards[text.shard_of(key, count)][key] = value
-        return {f"{ROOT}{kind}/{k}.json": _json(s) for k, s in enumerate(shards)}
+        return {f"{ROOT}{kind}/{k}.json": dumps(s) for k, s in enumerate(shards)}
 
     def _fragments(self) -> dict[str, bytes]:
         out = {}
         for p, proposal in enumerate(self.links.corpus.proposals):
-            out[f"{ROOT}p/{p}.json"] = _json({
+            out[f"{ROOT}p/{p}.json"] = dumps({
                 "u": urls.proposal(proposal.slug),
                 "t": proposal.title,
                 "s": proposal.speaker.byline,
@@ -319,7 +309,7 @@ class IndexBuilder:
         files.update(self._map_shards("n", maps.neighbours_map(terms)))
         files.update(self._map_shards("c", maps.readings_map(chars)))
         files.update(self._fragments())
-        files[f"{ROOT}t2s.json"] = _json(maps.t2s_map(chars))
+        files[f"{ROOT}t2s.json"] = dumps(maps.t2s_map(chars))
         manifest = {
             "version": format.VERSION,
             "items": sum(len(items_of(p)) for p in corpus.proposals),
@@ -336,7 +326,7 @@ class IndexBuilder:
         }
         files.update(self.facets.files())
         files.update(self.facets.manifest(files, TABLES))
-        files[f"{ROOT}manifest.json"] = _json(manifest)
+        files[f"{ROOT}manifest.json"] = dumps(manifest)
         return dict(sorted(files.items()))
 
 

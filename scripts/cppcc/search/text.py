@@ -77,6 +77,14 @@ def shard_of(term: str, shards: int) -> int:
     return term_hash(term) % shards
 
 
+def shard_count(size: int, target: int) -> int:
+    """Shards (a power of two) for `size` bytes of about `target` bytes each."""
+    n = 1
+    while n * target < size:
+        n *= 2
+    return n
+
+
 def substrings(run: str, longest: int = MAX_WORD) -> Iterable[tuple[int, str]]:
     """(offset, substring) of a run, 2 to `longest` characters: the query's candidate terms."""
     for i in range(len(run) - 1):
