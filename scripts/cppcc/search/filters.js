@@ -11,8 +11,9 @@
  * values, the values as the pages show them), so that it can be shared; an address with filters
  * opens the dialog, and without a query lists the chosen proposals, newest meeting first.
  *
- * search.js calls `attach` once and then, for every query, `search(query)`: the engine's results
- * or, with filters, those that pass (and, for a browse, the order and a `draw` of its groups).
+ * search.js calls `attach` once (with its own helpers: `load`, `renderGroup`, `el`) and then,
+ * for every query, `search(query)`: the engine's results or, with filters, those that pass (and,
+ * for a browse, the order and a `draw` of its groups).
  * The counts are computed only while the toggle is open or a value is chosen, by facets.js,
  * itself loaded then (the page's config names it): a reader who never filters fetches nothing
  * for them. Text from the index goes in by textContent.
@@ -21,13 +22,6 @@
   "use strict";
 
   const SHOWN = 8;  // values of a facet shown before its "显示全部"
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
 
   /* facets.js (at `src`), loaded once, when first needed */
   let loaded = null;
@@ -43,7 +37,7 @@
     document.head.append(script);
   }));
 
-  function attach({ engine, load, config, result, input, renderGroup, rerun }) {
+  function attach({ engine, load, config, result, input, renderGroup, el, rerun }) {
     let created = null;
     const facets = () => created || (created = facetsScript(
       new URL(config.cppcc.facets, location.href).href).then(() =>

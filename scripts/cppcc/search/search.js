@@ -55,7 +55,7 @@
   const { search, plan } = engine;
   // The filters (filters.js, loaded before this file) answer a query in the engine's stead
   const filters = globalThis.cppccSearchFilters && globalThis.cppccSearchFilters.attach(
-    { engine, load, config, result, input, renderGroup, rerun: schedule });
+    { engine, load, config, result, input, renderGroup, el, rerun: schedule });
 
   /* Highlighting: every occurrence of a matched term, merged into runs */
   function marks(text, terms) {
