@@ -28,30 +28,8 @@ from pathlib import Path
 if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.harness import process_tree, rollup
 from generate_corpus import generate, make_project
-
-
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        here = todo.pop()
-        found.append(here)
-        try:
-            children = Path(f"/proc/{here}/task/{here}/children").read_text().split()
-        except OSError:
-            continue
-        todo += map(int, children)
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def build(checkout: Path, config: Path, site: Path) -> tuple[float, float]:
@@ -64,7 +42,7 @@ def build(checkout: Path, config: Path, site: Path) -> tuple[float, float]:
                                text=True)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, sum(map(_pss_kb, _descendants(process.pid))))
+        peak = max(peak, sum(rollup(pid)[1] for pid in process_tree(process.pid)))
         time.sleep(0.1)
     seconds = time.perf_counter() - start
     if process.returncode != 0:

@@ -178,3 +178,37 @@ def pdf_pages(pdf: bytes) -> int:
     """The number of pages of a PDF that Chromium printed (it writes each page object as is,
     `/Type /Page`, not inside a compressed object stream)."""
     return len(_PDF_PAGE.findall(pdf))
+
+
+# -- a process tree's memory (Linux /proc) ----------------------------------------------------
+
+def rollup(pid: int) -> tuple[int, int, int]:
+    """(Rss, Pss, Private) in kB of a process, zeros once it is gone."""
+    rss = pss = private = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key == "Rss":
+                rss = int(rest.split()[0])
+            elif key == "Pss":
+                pss = int(rest.split()[0])
+            elif key in ("Private_Clean", "Private_Dirty"):
+                private += int(rest.split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, pss, private
+
+
+def process_tree(root: int) -> dict[int, int]:
+    """pid -> parent pid, for the process tree under `root`."""
+    out, todo = {root: 0}, [root]
+    while todo:
+        here = todo.pop()
+        try:
+            children = Path(f"/proc/{here}/task/{here}/children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            out[child] = here
+            todo.append(child)
+    return out

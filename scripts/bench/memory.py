@@ -51,6 +51,8 @@ from pathlib import Path
 if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.harness import process_tree, rollup
+
 SCRIPTS = Path(__file__).resolve().parents[1]
 CPPCC = str(SCRIPTS / "cppcc") + os.sep
 PHASES = ("start", "load", "check", "link", "cut", "keywords", "render", "files", "nav",
@@ -389,38 +391,6 @@ def run_build(config: Path, site: Path, log: Path, trace: Path | None, collect: 
 
 # -- outside: the sampler --------------------------------------------------------------------------
 
-def _rollup(pid: int) -> tuple[int, int, int]:
-    """(Rss, Pss, Private) in kB of a process, zeros once it is gone."""
-    rss = pss = private = 0
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key == "Rss":
-                rss = int(rest.split()[0])
-            elif key == "Pss":
-                pss = int(rest.split()[0])
-            elif key in ("Private_Clean", "Private_Dirty"):
-                private += int(rest.split()[0])
-    except (OSError, ValueError, IndexError):
-        pass
-    return rss, pss, private
-
-
-def _tree(root: int) -> dict[int, int]:
-    """pid -> parent pid, for the process tree under `root`."""
-    out, todo = {root: 0}, [root]
-    while todo:
-        here = todo.pop()
-        try:
-            children = Path(f"/proc/{here}/task/{here}/children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            out[child] = here
-            todo.append(child)
-    return out
-
-
 class Sampler:
     """Reads the build's log as it grows and samples its process tree."""
 
@@ -452,7 +422,7 @@ class Sampler:
 
     def sample(self, root: int) -> None:
         self.read_log()
-        tree = _tree(root)
+        tree = process_tree(root)
         index = {pid for pid in tree if self.runs.get(pid) == "index"}
         pss: dict[str, int] = dict.fromkeys(KINDS, 0)
         private: dict[str, int] = dict.fromkeys(KINDS, 0)
@@ -460,7 +430,7 @@ class Sampler:
         for pid, parent in tree.items():
             kind = ("parent" if pid == root else "index" if pid in index
                     else "index workers" if parent in index else "workers")
-            r, p, q = _rollup(pid)
+            r, p, q = rollup(pid)
             rss += r if kind == "parent" else 0
             pss[kind] += p
             private[kind] += q
