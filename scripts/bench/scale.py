@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
@@ -283,9 +283,8 @@ def run_n(n: int, work: Path, args, browser) -> list[Row]:
         rows.append(row)
         if variant == "ours" and args.filters and browser is not None and row.build.ok:
             for mode in FILTER_MODES:
-                rows.append(Row(n, f"ours, {mode}", row.build, row.out_bytes, row.page_bytes,
-                                row.index_bytes, row.index_files,
-                                measure_search(browser, site, slug, variant, args.runs, mode)))
+                rows.append(replace(row, variant=f"ours, {mode}", browser=measure_search(
+                    browser, site, slug, variant, args.runs, mode)))
                 print(table([rows[-1]]).splitlines()[-1], file=sys.stderr, flush=True)
         print(f"  N={n} {variant}: {row.build.seconds:.1f} s" +
               ("" if row.build.ok else f" FAILED\n{row.build.log}"), file=sys.stderr, flush=True)
