@@ -15,7 +15,7 @@ from bench.harness import build_site, serve
 from cppcc import urls
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
-from cppcc.search import aliases, indexing, maps, ranking, text, varint
+from cppcc.search import aliases, format, indexing, maps, ranking, text, varint
 from cppcc.search.engine import Engine
 from cppcc.search.indexing import ROOT, build_index, field_terms, items_of
 from cppcc.segmenting import item_texts, meta_texts
@@ -81,6 +81,25 @@ def test_every_term_lives_in_the_shard_its_hash_names(files):
         for k in range(count):
             shard = json.loads(files[f"{ROOT}{kind}/{k}.json"])
             assert all(text.shard_of(term, count) == k for term in shard)
+
+
+def test_long_postings_in_files_of_their_own_change_no_result(corpus, files, engine):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexing, "OWN_FILE", 40)
+        split = build_index(Links(corpus))
+    manifest = json.loads(split[ROOT + "manifest.json"])
+    own, named = {k for k in split if k.startswith(ROOT + format.OWN)}, set()
+    for kind in ("t", "u"):
+        for k in range(manifest["shards"][kind]):
+            for entry in json.loads(split[f"{ROOT}{kind}/{k}.json"]).values():
+                if isinstance(entry[2], int):
+                    named.add(f"{ROOT}{format.OWN}{kind}.{k}.{entry[2]}.json")
+    assert len(own) > 100 and named == own  # every stub names its file, and every file a stub
+    shards = lambda index: sum(len(v) for k, v in index.items() if k.startswith(ROOT + "t/"))
+    assert shards(split) < shards(files)
+    split_engine = Engine(split)
+    for q in [*(q["q"] for q in QUERIES), "的", "服务 发展", "职教"]:
+        assert split_engine.search(q) == engine.search(q), q
 
 
 def test_no_file_holds_the_corpus_and_proposals_have_one_fragment_each(files, corpus):

@@ -113,6 +113,7 @@ def generated(tmp_path_factory) -> Model:
             patch.setattr(faceting, name, value)
         patch.setattr(indexing, "MAX_POSTINGS", 60)
         patch.setattr(indexing, "SHARD_BYTES", 1_000)  # so that a term's entry can cost less
+        patch.setattr(indexing, "OWN_FILE", 100)  # and its postings are read from e/
         files = build_index(Links(corpus))
     return Model(corpus, files)
 

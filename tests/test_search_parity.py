@@ -35,6 +35,7 @@ NODE = shutil.which("node")
 GENERATED = 300  # proposals of the generated index
 TRUNCATED = 50  # its MAX_POSTINGS: many of its terms are cut
 SHARD_BYTES = 2_500  # its indexing.SHARD_BYTES: as many shards as 1,000 proposals have
+OWN_FILE = 120  # its indexing.OWN_FILE: its many long postings are each in a file of its own
 ODD = ["双向转诊。", "“开门立法”!!", "老字号,商标?", "a", "2022", "abc123", "TCM", "ＡＢＣ",
        "laozihao", "lao zi hao", "zhuanjingtexin 政策", "shuangxiangzhuanzhen", "xyzzy",
        "雙向轉診", "專精特新", "職業教育", "法治 老字号 职业教育 科普 基层医疗 城市文化",
@@ -119,6 +120,7 @@ def generated(tmp_path_factory) -> Index:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(indexing, "MAX_POSTINGS", TRUNCATED)
         patch.setattr(indexing, "SHARD_BYTES", SHARD_BYTES)
+        patch.setattr(indexing, "OWN_FILE", OWN_FILE)
         files = build_index(Links(corpus))
     return Index(files, corpus, root / "site")
 
@@ -128,19 +130,23 @@ def index(request) -> Index:
     return request.getfixturevalue(request.param)
 
 
-def test_the_generated_index_truncates_postings_and_has_many_shards(generated):
+def test_the_generated_index_truncates_postings_and_has_many_shards_and_own_files(generated):
     assert generated.manifest["proposals"] == GENERATED
     assert min(generated.manifest["shards"][k] for k in ("t", "u", "py")) >= 8
     assert generated.manifest["shards"]["t"] >= 64
-    cut = 0
+    cut = own = 0
+    engine = Engine(generated.files)
     for name, content in generated.files.items():
         if name.startswith(ROOT + "t/"):
-            for df_items, _, postings, *_ in json.loads(content).values():
-                kept = sum(1 for _, i, _ in ranking.Postings.from_json([0, 0, postings]).triples
-                           if i != format.META)
+            for term, (df_items, _, postings, *_) in json.loads(content).items():
+                own += isinstance(postings, int)
+                kept = sum(1 for _, i, _ in ranking.Postings.from_json(
+                    engine.postings_entry("t", term)).triples if i != format.META)
                 assert kept <= TRUNCATED
                 cut += df_items > kept
     assert cut > 100
+    assert own > 100 and own <= sum(1 for name in generated.files
+                                    if name.startswith(f"{ROOT}{format.OWN}t."))
     assert sum(len(v["hits"]) for v in generated.vectors) > 10_000
 
 
@@ -159,6 +165,7 @@ def test_every_file_of_the_index_is_of_the_format(index):
     ("t/0.json", {"服务": [3, 0]}), ("t/0.json", {"服务": [3, 0, "AB*"]}),
     ("t/0.json", {"服务": [-1, 0, "AB"]}), ("u/1.json", {"服务": [1, 0, "B"]}),
     ("t/0.json", {"职教": [3, 0, "AB", []]}), ("t/0.json", {"职教": [3, 0, "AB", ["a"], 1]}),
+    ("t/0.json", {"服务": [3, 0, -1]}), ("e/t.0.0.json", ["AB"]), ("e/u.0.0.json", "AB*"),
     ("py/0.json", {"Fuwu": ["服务"]}), ("py/0.json", {"fuwu": []}),
     ("n/0.json", {"特新": ["专"]}), ("n/0.json", {"特新": []}), ("c/0.json", {"重": "Zhong"}),
     ("c/0.json", {"重": ["zhong"]}), ("c/0.json", {"ab": "zhong"}),

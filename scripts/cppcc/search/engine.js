@@ -168,6 +168,16 @@
       return has(found, term) ? found[term] : undefined;
     }
 
+    /* A term's entry with its postings, read from their own file (e/) where its shard holds
+     * their number: only the terms a query ranks by */
+    async function postingsEntry(kind, term) {
+      const found = await entry(kind, term);
+      if (!found || typeof found[2] !== "number") return found;
+      const { manifest, tx } = await open();
+      const k = tx.shardOf(term, manifest.shards[kind]);
+      return [found[0], found[1], await load(`e/${kind}.${k}.${found[2]}.json`), ...found.slice(3)];
+    }
+
     async function pinyin(letters) {
       const { manifest } = await open();
       const n = letters.length;
@@ -428,7 +438,7 @@
       const postings = new Map();
       await Promise.all(p.terms.map(async (t) => {
         const kind = t.term.length === 1 && tx.isCjk(t.term) ? "u" : "t";
-        const found = await entry(kind, t.term);
+        const found = await postingsEntry(kind, t.term);
         if (found) postings.set(t.term, found);
       }));
       const { minCoverage, partialCoverage } = manifest.ranking;
@@ -441,7 +451,7 @@
     }
 
     const runs = async (q) => (await open()).tx.runs(q);
-    return { search, plan, runs };
+    return { search, plan, runs, postingsEntry };
   }
 
   globalThis.cppccSearchEngine = { create, textOf };

@@ -36,7 +36,7 @@ from functools import cache
 
 from . import ranking, text
 from .format import MAX_PINYIN_KEY as MAX_KEY  # the longest pinyin key looked up
-from .format import MAX_WORD, ROOT
+from .format import MAX_WORD, OWN, ROOT
 from .maps import convert_t2s
 
 
@@ -55,6 +55,7 @@ class Engine:
         self.manifest = self._load("manifest.json")
         self.t2s: dict[str, str] = self._load("t2s.json")
         self.shard = cache(self._shard)
+        self.own = cache(self._load)
         self.function_words = sorted(self.manifest["query"]["functionWords"],
                                      key=lambda w: (-len(w), w))
         self.longest = max(MAX_WORD, self.manifest["query"]["maxAlias"])
@@ -71,6 +72,15 @@ class Engine:
 
     def entry(self, kind: str, term: str):
         return self.shard_of(kind, term).get(term)
+
+    def postings_entry(self, kind: str, term: str) -> list | None:
+        """A term's entry with its postings, read from their own file (`e/`) where its shard
+        holds their number: only the terms a query ranks by."""
+        found = self.entry(kind, term)
+        if found and isinstance(found[2], int):
+            k = text.shard_of(term, self.manifest["shards"][kind])
+            found = [*found[:2], self.own(f"{OWN}{kind}.{k}.{found[2]}.json"), *found[3:]]
+        return found
 
     def pinyin(self, letters: str) -> str | None:
         """The corpus terms that spell `letters` in fewest pieces (longest first), or None."""
@@ -265,7 +275,7 @@ class Engine:
 
     def postings(self, term: ranking.QueryTerm) -> ranking.Postings | None:
         kind = "u" if len(term.term) == 1 and text.is_cjk(term.term) else "t"
-        found = self.entry(kind, term.term)
+        found = self.postings_entry(kind, term.term)
         return ranking.Postings.from_json(found) if found else None
 
     def find(self, query: str, literal: bool = False):

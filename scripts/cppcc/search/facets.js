@@ -175,17 +175,17 @@
      * choose); the rest from their blocks */
     const named = new Map();  // table:term -> the proposals its entry names, decoded once
     async function hitRecords(plan, proposals) {
-      const { manifest, m, tx, width } = await open();
+      const { m, tx, width } = await open();
       const needed = new Set(proposals), got = new Map();
       const covers = new Map();  // table:term -> [table, term, proposals named, cost]
       await Promise.all(plan.terms.map(async (t) => {
         const table = t.term.length === 1 && tx.isCjk(t.term) ? "u" : "t", key = `${table}:${t.term}`;
         if (!named.has(key)) {
-          const shard = await load(`${table}/${tx.shardOf(t.term, manifest.shards[table])}.json`);
+          const found = await engine.postingsEntry(table, t.term);
           let ps = null;
-          if (has(shard, t.term) && has(m.shards, table)) {
+          if (found && has(m.shards, table)) {
             ps = [];
-            const triples = tx.numbers(shard[t.term][2]);
+            const triples = tx.numbers(found[2]);
             for (let k = 0, p = 0; k < triples.length; k += 3) {
               p += triples[k];
               if (ps[ps.length - 1] !== p) ps.push(p);

@@ -200,7 +200,7 @@ class Facets:
         covers: dict[tuple[str, str], list[int]] = {}
         for t in plan.terms:
             table = "u" if len(t.term) == 1 and text.is_cjk(t.term) else "t"
-            entry = self.engine.entry(table, t.term)
+            entry = self.engine.postings_entry(table, t.term)
             if entry and table in m["shards"] and (table, t.term) not in covers:
                 covers[(table, t.term)] = list(dict.fromkeys(
                     p for p, _, _ in ranking.Postings.from_json(entry).triples))

@@ -19,6 +19,9 @@ as JSON Schema, and the tests validate every file of a built index with it::
                     {term: [df_items, df_meta, postings, [form]]}  a term with other names
                     (aliases.yaml): the forms the corpus holds, its own name first
     u/<k>.json      the same for one-character (CJK) terms
+    e/<t|u>.<k>.<j>.json   "postings"   the postings of a term of shard k of t/ (u/) longer than
+                    indexing.OWN_FILE characters, its entry holding j in their place: the
+                    shard's j-th such term, in sorted order
     py/<k>.json     {pinyin: [term]}   toneless pinyin of corpus words, or the initials of one of
                                        3+ characters (zjtx), -> the commonest word so spelt
     n/<k>.json      {rest: [head]}     terms of 3+ characters by all but their first two
@@ -96,6 +99,7 @@ HASH_MULTIPLIER = 31
 HASH_PREFIX = 2
 META = -1  # the item of a proposal-level (meta) posting
 KINDS = ("t", "u", "py", "n", "c")  # shard folders
+OWN = "e/"  # the folder of the postings kept in files of their own
 FACETS = ("meeting", "year", "party", "topic", "kind")  # the filters, in the dialog's order
 FACET_RANGES = ("meeting", "year")  # a meeting is a run of proposals: known from the runs
 FACET_STORED = ("party", "topic")  # in every record, and listed for browsing
@@ -114,8 +118,8 @@ def client() -> dict:
 _COUNT = {"type": "integer", "minimum": 0}
 _TEXT = {"type": "string"}
 _WORDS = {"type": "array", "items": _TEXT, "minItems": 1}
-_ENTRY = {"type": "array", "prefixItems": [_COUNT, _COUNT, {"type": "string",
-                                                            "pattern": "^[A-Za-z0-9_-]*$"}],
+_VARINT = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}
+_ENTRY = {"type": "array", "prefixItems": [_COUNT, _COUNT, {"anyOf": [_VARINT, _COUNT]}],
           "minItems": 3, "maxItems": 3}
 _TERM = {**_ENTRY, "prefixItems": [*_ENTRY["prefixItems"], _WORDS], "maxItems": 4}
 
@@ -132,7 +136,6 @@ _CLIENT = _object({"cjk": {"const": CJK}, "latin": {"const": LATIN},
                    "hashMultiplier": {"const": HASH_MULTIPLIER},
                    "hashPrefix": {"const": HASH_PREFIX}, "meta": {"const": META}})
 _NUMBER = {"type": "number"}
-_VARINT = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}
 _SHARDS = {"enum": [1 << n for n in range(31)]}
 _FACETS = _object({
     "names": {"const": list(FACETS)},
@@ -184,6 +187,7 @@ SCHEMAS = {
                                                         "pattern": f"^[{CJK}]{{2}}$"}}},
     "c/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},
            "additionalProperties": {"type": "string", "pattern": "^[a-z]+( [a-z]+)*$"}},
+    OWN: _VARINT,
     "t2s.json": {"type": "object", "propertyNames": {"minLength": 1, "maxLength": 1},
                  "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 1}},
     "p/": _object({"u": _TEXT, "t": _TEXT, "s": _TEXT,

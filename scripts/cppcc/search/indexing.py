@@ -29,6 +29,11 @@ from .format import MAX_WORD, ROOT, dumps
 
 SHARD_BYTES = 8_000
 MAX_POSTINGS = 2_000
+# An entry whose postings are longer than this keeps them in a file of its own (`e/`), its shard
+# the file's number in their place: a few thousand common terms hold nearly all the postings, and
+# a query then fetches the long postings of its own terms, not those of their shards' neighbours.
+OWN_FILE = 1_024
+TERM_SHARD_BYTES = 2_000  # a term shard's size, once the long postings are out of it
 IMPACT = operator.itemgetter(2)
 SUGGESTIONS = 6
 SPEAKER_LABEL = "发言人"
@@ -218,13 +223,35 @@ class IndexBuilder:
         return {term: _dump(term, encode(found, metas[term]))
                 for term, found in postings.items()}, short, self.facets.term_entries(postings, metas)
 
-    def _shards(self, entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
-        """Shard files of `prefix`, from each term's dumped entry (`_dump`)."""
-        count = text.shard_count(sum(len(d) + 1 for d in entries.values()), SHARD_BYTES)
+    @staticmethod
+    def _shards(entries: dict[str, bytes], prefix: str, own: bool = False) -> dict[str, bytes]:
+        """Shard files of `prefix`, from each term's dumped entry (`_dump`); with `own`, the
+        postings of over OWN_FILE characters each in a file of `e/`, numbered in its shard."""
+        files, stubs = {}, {}
+        if own:
+            for term, dumped in entries.items():
+                if len(dumped) > OWN_FILE:  # it may hold that many: read it
+                    entry = json.loads(b"{" + dumped + b"}")[term]
+                    if len(entry[2]) > OWN_FILE:
+                        stubs[term] = entry
+        stub = lambda term, entry, n: _dump(term, [entry[0], entry[1], n, *entry[3:]])
+        count = text.shard_count(sum(len(stub(t, stubs[t], 0) if t in stubs else d) + 1
+                                     for t, d in entries.items()),
+                                 TERM_SHARD_BYTES if own else SHARD_BYTES)
         shards: list[list[bytes]] = [[] for _ in range(count)]
+        numbered: Counter = Counter()  # a shard's own files so far
         for term in sorted(entries):
-            shards[text.shard_of(term, count)].append(entries[term])
-        return {f"{ROOT}{prefix}/{k}.json": b"{" + b",".join(s) + b"}" for k, s in enumerate(shards)}
+            shard = shards[k := text.shard_of(term, count)]
+            entry = stubs.get(term)
+            if entry is None:
+                shard.append(entries[term])
+                continue
+            files[f"{ROOT}{format.OWN}{prefix}.{k}.{numbered[k]}.json"] = dumps(entry[2])
+            shard.append(stub(term, entry, numbered[k]))
+            numbered[k] += 1
+        files.update((f"{ROOT}{prefix}/{k}.json", b"{" + b",".join(s) + b"}")
+                     for k, s in enumerate(shards))
+        return files
 
     def _pinyin(self, short: dict[str, int], phrases: Counter) -> dict[str, list[str]]:
         """`short`: the document frequency of every CJK term of one or two characters."""
@@ -298,7 +325,7 @@ class IndexBuilder:
             if table == "t":
                 terms = [t for t in entries if len(t) <= MAX_WORD]
                 entries.update(self._aliases(entries))
-            files.update(self._shards(entries, table))
+            files.update(self._shards(entries, table, own=True))
             short.update(kv for _, found, _ in done for kv in found.items())
             files.update(self._shards({k: v for *_, found in done for k, v in found.items()},
                                       faceting.PREFIX + table))
