@@ -239,7 +239,7 @@ class Faceting:
         filtered or counted), from the index's other files: what facets.js reads instead of
         spelling it, the runs, and the average sizes (bytes) a query weighs its reads by: of a
         term table's shard and of a hit record in it, and of a block of records."""
-        def mean(prefix: str, per=lambda content: 1) -> int:
+        def mean(prefix: str | tuple[str, ...], per=lambda content: 1) -> int:
             found = [content for path, content in files.items() if path.startswith(prefix)]
             return -(-sum(map(len, found)) // max(sum(map(per, found)), 1))
 
@@ -259,7 +259,8 @@ class Faceting:
             "shards": {t: sum(1 for path in files if path.startswith(f"{ROOT}{PREFIX}{t}/"))
                        for t in tables},
             "shardBytes": {t: mean(f"{ROOT}{PREFIX}{t}/") for t in tables},
-            "recordBytes": max(mean(f"{ROOT}{PREFIX}{t}/", records) for t in tables),
+            "recordBytes": max(mean((f"{ROOT}{PREFIX}{t}/", f"{ROOT}{PREFIX}{format.OWN}{t}."),
+                                    records) for t in tables),
             "blockBytes": mean(f"{ROOT}{PREFIX}r/"),
             "runs": self.runs,
         })}

@@ -169,10 +169,19 @@
 
     /* -- a query ----------------------------------------------------------------------------- */
 
-    /* The hit records of `proposals`, results of the query of `plan`: the term whose facets
-     * entry covers most of those still needed for its bytes, while it costs less than the
-     * blocks of records it spares (the engine's entries say what each covers: no read to
-     * choose); the rest from their blocks */
+    /* A term's facets entry, from its shard or from the file of its own (e/) whose number
+     * the shard holds */
+    async function termRecords(table, term) {
+      const { m, tx } = await open();
+      const k = tx.shardOf(term, m.shards[table]);
+      const found = (await load(`${P}${table}/${k}.json`))[term];
+      return typeof found === "number" ? load(`${P}e/${table}.${k}.${found}.json`) : found;
+    }
+
+    /* The hit records of `proposals`, results of the query of `plan`: terms taken greedily
+     * (the one whose facets entry covers most of those still needed for its bytes), as many as
+     * make their cost and that of the blocks of records of the rest least (the engine's
+     * entries say what each covers: no read to choose); the rest from their blocks */
     const named = new Map();  // table:term -> the proposals its entry names, decoded once
     async function hitRecords(plan, proposals) {
       const { m, tx, width } = await open();
@@ -198,32 +207,45 @@
       }));
       const size = m.recordBlock, hit = width - 1;
       const blocks = (ps) => new Set([...ps].map((p) => Math.floor(p / size))).size * m.blockBytes;
-      while (needed.size) {
+      // Greedily, the term that covers most of those still needed for its cost, then the
+      // next...; of these, the first terms whose cost and the blocks of the rest cost least
+      const order = [], left = new Set(needed);
+      while (left.size) {
         let best = null, gain = 0;
-        const order = [...covers.values()].sort((a, b) =>
+        const sorted = [...covers.values()].filter((c) => !order.includes(c)).sort((a, b) =>
           a[3] - b[3] || cmp(a[0], b[0]) || cmp(a[1], b[1]));
-        for (const c of order) {
-          const n = c[2].filter((p) => needed.has(p)).length;
+        for (const c of sorted) {
+          const n = c[2].filter((p) => left.has(p)).length;
           if (n && (best === null || n * best[3] > gain * c[3])) {
             best = c;
             gain = n;
           }
         }
         if (best === null) break;
-        const spared = new Set(needed);
-        for (const p of best[2]) spared.delete(p);
-        if (best[3] + blocks(spared) >= blocks(needed)) break;
-        const [table, term, ps] = best;
-        covers.delete(`${table}:${term}`);
-        const shard = await load(`${P}${table}/${tx.shardOf(term, m.shards[table])}.json`);
-        const found = chunks(tx.numbers(shard[term]), hit);
+        order.push(best);
+        for (const p of best[2]) left.delete(p);
+      }
+      let take = 0, least = blocks(needed), spent = 0;
+      const rest = new Set(needed);
+      order.forEach((c, k) => {
+        spent += c[3];
+        for (const p of c[2]) rest.delete(p);
+        if (spent + blocks(rest) < least) {
+          take = k + 1;
+          least = spent + blocks(rest);
+        }
+      });
+      const taken = order.slice(0, take);
+      const entries = await Promise.all(taken.map(([table, term]) => termRecords(table, term)));
+      taken.forEach(([, , ps], j) => {
+        const found = chunks(tx.numbers(entries[j]), hit);
         ps.forEach((p, k) => {
           if (needed.has(p)) {
             got.set(p, found[k]);
             needed.delete(p);
           }
         });
-      }
+      });
       for (const [p, r] of await records(needed)) got.set(p, r.slice(0, hit));
       return got;
     }

@@ -29,7 +29,7 @@ from functools import cached_property
 from . import ranking, text, varint
 from .engine import Engine
 from .faceting import PREFIX, key_of
-from .format import ROOT
+from .format import OWN, ROOT
 
 Selection = dict[str, tuple[int, ...]]
 
@@ -193,9 +193,10 @@ class Facets:
     def hit_records(self, plan, proposals: set[int]) -> dict[int, tuple[int, ...]]:
         """The hit records of `proposals`, all of them results of the query of `plan`. The
         engine's entries of its terms name the proposals each term's facets entry covers, so
-        the choice costs no read: the term that covers most of those still needed for its
-        bytes (its shard, on average, and its records), while it costs less than the blocks of
-        records it spares; the rest from their blocks."""
+        the choice costs no read: terms taken greedily (the one that covers most of those still
+        needed for its bytes: its shard, on average, and its records), as many of them as make
+        their cost and that of the blocks of records of the rest least; the rest from their
+        blocks."""
         m, needed, got = self.m, set(proposals), {}
         covers: dict[tuple[str, str], list[int]] = {}
         for t in plan.terms:
@@ -207,23 +208,41 @@ class Facets:
         block, width = m["recordBlock"], self.width - 1
         blocks = lambda ps: len({p // block for p in ps}) * m["blockBytes"]
         cost = {k: m["shardBytes"][k[0]] + m["recordBytes"] * len(ps) for k, ps in covers.items()}
-        while needed:
+        # Greedily, the term that covers most of those still needed for its cost, then the
+        # next...; of these, the first terms whose cost and the blocks of the rest cost least
+        order, left = [], set(needed)
+        while left:
             best, gain = None, 0
-            for k in sorted(covers, key=lambda k: (cost[k], k)):
-                n = len(needed.intersection(covers[k]))
+            for k in sorted(covers.keys() - set(order), key=lambda k: (cost[k], k)):
+                n = len(left.intersection(covers[k]))
                 if n and (best is None or n * cost[best] > gain * cost[k]):
                     best, gain = k, n
-            spared = needed.difference(covers[best]) if best else needed
-            if best is None or cost[best] + blocks(spared) >= blocks(needed):
+            if best is None:
                 break
-            table, term = best
-            shard = self.load(f"{PREFIX}{table}/{text.shard_of(term, m['shards'][table])}.json")
-            for p, record in zip(covers.pop(best), _chunks(varint.decode(shard[term]), width)):
+            order.append(best)
+            left.difference_update(covers[best])
+        take, least, spent, left = 0, blocks(needed), 0, set(needed)
+        for n, k in enumerate(order, 1):
+            spent += cost[k]
+            left.difference_update(covers[k])
+            if spent + blocks(left) < least:
+                take, least = n, spent + blocks(left)
+        for table, term in order[:take]:
+            found = varint.decode(self.term_records(table, term))
+            for p, record in zip(covers[(table, term)], _chunks(found, width)):
                 if p in needed:
                     got[p] = record
                     needed.discard(p)
         got.update((p, r[:width]) for p, r in self.records(needed).items())
         return got
+
+    def term_records(self, table: str, term: str) -> str:
+        """A term's facets entry (the hit records of the proposals its entry names), from its
+        shard or from the file of its own (`e/`) whose number the shard holds."""
+        k = text.shard_of(term, self.m["shards"][table])
+        found = self.load(f"{PREFIX}{table}/{k}.json")[term]
+        return self.load(f"{PREFIX}{OWN}{table}.{k}.{found}.json") if isinstance(found, int) \
+            else found
 
     def search(self, query: str, selection: Selection) -> Results:
         """The results of `query` that pass `selection`, and the counts; without a query, a

@@ -72,7 +72,8 @@ without the last kind)::
     k/<facet>.<s>.json  {key: id}                   a URL's value, by `key_of`, hashed as a term
     r/<b>.json       varint: the records of proposals b * recordBlock on
     t/<k>.json, u/<k>.json  {term: varint}         the hit records of the proposals that the
-                     term's entry in t/ (u/) names, in its order; sharded as a term, own count
+                     term's entry in t/ (u/) names, in its order; sharded as a term, own count;
+                     records of over indexing.OWN_FILE characters in e/ as the postings are
     s/<facet>.<id>.json {"n": proposals, "f": {other facet: varint (value minus the one before,
                      items of each kind) ...}, "pages": [first rank of each page of l/]}
     l/<facet>.<id>.<page>.json  varint: (rank minus the one before, record) of the value's
@@ -157,9 +158,10 @@ _FACET_FILES = {
     "facets/k/": {"type": "object", "propertyNames": {"minLength": 1},
                   "additionalProperties": _COUNT},
     "facets/t/": {"type": "object", "propertyNames": {"minLength": 1},
-                  "additionalProperties": _VARINT},
+                  "additionalProperties": {"anyOf": [_VARINT, _COUNT]}},
     "facets/u/": {"type": "object", "propertyNames": {"pattern": f"^[{CJK}]$"},
-                  "additionalProperties": _VARINT},
+                  "additionalProperties": {"anyOf": [_VARINT, _COUNT]}},
+    f"facets/{OWN}": _VARINT,
     "facets/s/": {"type": "object", "required": ["f", "n"], "additionalProperties": False,
                   "properties": {"n": _COUNT, "f": {"type": "object",
                                                     "propertyNames": {"enum": list(FACETS)},

@@ -224,21 +224,24 @@ class IndexBuilder:
                 for term, found in postings.items()}, short, self.facets.term_entries(postings, metas)
 
     @staticmethod
-    def _shards(entries: dict[str, bytes], prefix: str, own: bool = False) -> dict[str, bytes]:
-        """Shard files of `prefix`, from each term's dumped entry (`_dump`); with `own`, the
-        postings of over OWN_FILE characters each in a file of `e/`, numbered in its shard."""
-        files, stubs = {}, {}
-        if own:
-            for term, dumped in entries.items():
-                if len(dumped) > OWN_FILE:  # it may hold that many: read it
-                    entry = json.loads(b"{" + dumped + b"}")[term]
-                    if len(entry[2]) > OWN_FILE:
-                        stubs[term] = entry
-        stub = lambda term, entry, n: _dump(term, [entry[0], entry[1], n, *entry[3:]])
+    def _shards(entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
+        """Shard files of `prefix` (`t`, `facets/t`...), from each term's dumped entry (`_dump`):
+        postings (or a facets entry's records) of over OWN_FILE characters each in a file of
+        `e/` beside the folder, numbered in its shard, the entry holding the number instead."""
+        long = lambda entry: entry[2] if isinstance(entry, list) else entry
+        stubs = {}
+        for term, dumped in entries.items():
+            if len(dumped) > OWN_FILE:  # it may hold that many: read it
+                entry = json.loads(b"{" + dumped + b"}")[term]
+                if len(long(entry)) > OWN_FILE:
+                    stubs[term] = entry
+        stub = lambda term, entry, n: _dump(
+            term, [*entry[:2], n, *entry[3:]] if isinstance(entry, list) else n)
         count = text.shard_count(sum(len(stub(t, stubs[t], 0) if t in stubs else d) + 1
-                                     for t, d in entries.items()),
-                                 TERM_SHARD_BYTES if own else SHARD_BYTES)
-        shards: list[list[bytes]] = [[] for _ in range(count)]
+                                     for t, d in entries.items()), TERM_SHARD_BYTES)
+        folder, _, table = prefix.rpartition("/")
+        own = f"{ROOT}{folder}{'/' if folder else ''}{format.OWN}{table}"
+        files, shards = {}, [[] for _ in range(count)]
         numbered: Counter = Counter()  # a shard's own files so far
         for term in sorted(entries):
             shard = shards[k := text.shard_of(term, count)]
@@ -246,7 +249,7 @@ class IndexBuilder:
             if entry is None:
                 shard.append(entries[term])
                 continue
-            files[f"{ROOT}{format.OWN}{prefix}.{k}.{numbered[k]}.json"] = dumps(entry[2])
+            files[f"{own}.{k}.{numbered[k]}.json"] = dumps(long(entry))
             shard.append(stub(term, entry, numbered[k]))
             numbered[k] += 1
         files.update((f"{ROOT}{prefix}/{k}.json", b"{" + b",".join(s) + b"}")
@@ -325,7 +328,7 @@ class IndexBuilder:
             if table == "t":
                 terms = [t for t in entries if len(t) <= MAX_WORD]
                 entries.update(self._aliases(entries))
-            files.update(self._shards(entries, table, own=True))
+            files.update(self._shards(entries, table))
             short.update(kv for _, found, _ in done for kv in found.items())
             files.update(self._shards({k: v for *_, found in done for k, v in found.items()},
                                       faceting.PREFIX + table))
