@@ -156,15 +156,14 @@ class Faceting:
                 rank += 1
         return out
 
-    def term_entries(self, postings: dict[str, list[tuple[int, int, int]]],
-                     metas: Counter) -> dict[str, bytes]:
+    def term_entries(self, postings: dict[str, list[tuple[int, int, int]]]) -> dict[str, bytes]:
         """`"term":"hit records"` for each term of a table (as `indexing._dump` writes its
         entries), for the proposals its kept postings name, in their order."""
         from .indexing import _dump, keep  # indexing calls this module
 
         codes, out = self.hit_codes, {}
         for term, found in postings.items():
-            proposals = dict.fromkeys(p for p, _, _ in keep(found, metas[term]))
+            proposals = dict.fromkeys(p for p, _, _ in keep(found))
             out[term] = _dump(term, "".join(map(codes.__getitem__, proposals)))
         return out
 

@@ -99,26 +99,31 @@ def _dump(term: str, entry: list[int | str] | str) -> bytes:
             json.dumps(entry, separators=(",", ":"))).encode()
 
 
-def keep(postings: list[tuple[int, int, int]], df_meta: int) -> list[tuple[int, int, int]]:
-    """The postings a term's entry keeps: its proposals' (meta) and its MAX_POSTINGS items of
-    highest impact, in reading order."""
-    if len(postings) - df_meta > MAX_POSTINGS:
-        # highest impact first, in reading order on ties (a stable sort keeps it)
-        best = sorted((t for t in postings if t[1] != ranking.META), key=IMPACT, reverse=True)
-        postings = sorted([t for t in postings if t[1] == ranking.META] + best[:MAX_POSTINGS])
-    return postings
+def keep(postings: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The postings a term's entry keeps, from its postings in reading order: its proposals'
+    (meta) and its MAX_POSTINGS items of highest impact, in reading order."""
+    if len(postings) <= MAX_POSTINGS:
+        return postings
+    items = [t for t in postings if t[1] != ranking.META]
+    if len(items) <= MAX_POSTINGS:
+        return postings
+    # highest impact first, in reading order on ties (a stable sort keeps it)
+    best = sorted(items, key=IMPACT, reverse=True)[:MAX_POSTINGS]
+    return sorted([t for t in postings if t[1] == ranking.META] + best)
 
 
-def encode(postings: list[tuple[int, int, int]], df_meta: int) -> list[int | str]:
+def encode(postings: list[tuple[int, int, int]], df_meta: int,
+           df_items: int | None = None) -> list[int | str]:
     """A term's index entry from its (proposal, item, impact) postings in reading order, `df_meta`
-    of them a proposal's (meta): its document frequencies, then, as one `varint` string, the
+    of them a proposal's (meta), of `df_items` items (by default those of `postings`: fewer if
+    they were kept already): its document frequencies, then, as one `varint` string, the
     postings of its proposals and of its MAX_POSTINGS items of highest impact, each as (proposal
     minus the one before, item plus one, impact), so that the numbers of a common term are
     small; a meta posting's item, -1, is written 0."""
-    df_items = len(postings) - df_meta
-    postings = keep(postings, df_meta)
+    if df_items is None:
+        df_items = len(postings) - df_meta
     numbers, last = [], 0
-    for p, i, w in postings:
+    for p, i, w in keep(postings):
         numbers += (p - last, i + 1, w)
         last = p
     return [df_items, df_meta, varint.encode(numbers)]
@@ -196,6 +201,11 @@ class IndexBuilder:
         count, cut, mine = TABLES[table], self.segmenter.cut, _Bucket(bucket, buckets)
         postings: defaultdict[str, list] = defaultdict(list)
         metas: Counter = Counter()  # term -> proposals whose meta has it
+        # A common term's postings are cut to those `keep` keeps each time MAX_POSTINGS more
+        # have come (an item that is not among the best of those so far is never among the
+        # best of all), so that a table holds at most about twice what it writes.
+        dropped: Counter = Counter()  # term -> postings cut so far
+        cap: dict[str, int] = {}  # term -> the length at which its postings are cut next
         for ((p, i), fields), lengths in zip(self.docs, self.lengths):
             counted = [(f, count(ts, [cut(t) for t in ts], self.names))
                        for f, ts in fields.items()]
@@ -214,14 +224,20 @@ class IndexBuilder:
                 w = impacts.get(by_field)
                 if w is None:
                     w = impacts[by_field] = ranking.impact(dict(by_field), lengths, self.avg)
-                postings[term].append((p, i, w))
+                found = postings[term]
+                found.append((p, i, w))
+                if len(found) > cap.get(term, 2 * MAX_POSTINGS):
+                    postings[term] = kept = keep(found)
+                    dropped[term] += len(found) - len(kept)
+                    cap[term] = len(kept) + MAX_POSTINGS
             if i == ranking.META:
                 metas.update(term for term in counted[0][1] if mine[term])
         # Dumped here, on every core: the main process only joins the shards.
-        short = {term: len(found) for term, found in postings.items()
+        short = {term: len(found) + dropped[term] for term, found in postings.items()
                  if len(term) <= 2 and text.is_cjk(term)}
-        return {term: _dump(term, encode(found, metas[term]))
-                for term, found in postings.items()}, short, self.facets.term_entries(postings, metas)
+        return {term: _dump(term, encode(found, metas[term],
+                                         len(found) + dropped[term] - metas[term]))
+                for term, found in postings.items()}, short, self.facets.term_entries(postings)
 
     @staticmethod
     def _shards(entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
