@@ -142,6 +142,7 @@ def test_choosing_a_value_updates_the_results_the_counts_and_the_url(page, site)
     page.wait_for_function(f"document.querySelector('.cppcc-filters__toggle').textContent"
                            f" === '筛选：{party}'")
     wait_drawn(page, QUERY)
+    page.wait_for_function("new URL(location.href).searchParams.has('party')")  # written after
     assert params_of(page.url) == {"q": [QUERY], "party": [party]}
     assert meta(page) == f"找到 {counts['party'][party]} 条结果"
     results, after = expected(site, QUERY, {"party": [party]})
