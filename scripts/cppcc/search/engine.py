@@ -36,7 +36,7 @@ from functools import cache
 
 from . import ranking, text
 from .format import MAX_PINYIN_KEY as MAX_KEY  # the longest pinyin key looked up
-from .format import MAX_WORD, OWN, ROOT
+from .format import MAX_WORD, ROOT, own_file
 from .maps import convert_t2s
 
 
@@ -79,7 +79,7 @@ class Engine:
         found = self.entry(kind, term)
         if found and isinstance(found[2], int):
             k = text.shard_of(term, self.manifest["shards"][kind])
-            found = [*found[:2], self.own(f"{OWN}{kind}.{k}.{found[2]}.json"), *found[3:]]
+            found = [*found[:2], self.own(own_file(kind, k, found[2])), *found[3:]]
         return found
 
     def pinyin(self, letters: str) -> str | None:

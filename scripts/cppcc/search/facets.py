@@ -29,7 +29,7 @@ from functools import cached_property
 from . import ranking, text, varint
 from .engine import Engine
 from .faceting import PREFIX, key_of
-from .format import OWN, ROOT
+from .format import ROOT, own_file
 
 Selection = dict[str, tuple[int, ...]]
 
@@ -241,7 +241,7 @@ class Facets:
         shard or from the file of its own (`e/`) whose number the shard holds."""
         k = text.shard_of(term, self.m["shards"][table])
         found = self.load(f"{PREFIX}{table}/{k}.json")[term]
-        return self.load(f"{PREFIX}{OWN}{table}.{k}.{found}.json") if isinstance(found, int) \
+        return self.load(PREFIX + own_file(table, k, found)) if isinstance(found, int) \
             else found
 
     def search(self, query: str, selection: Selection) -> Results:

@@ -109,6 +109,11 @@ FACET_KINDS = ("background", "problem", "recommendation")  # an item's kind, in 
 assert len(DIGITS) == 2 << GROUP_BITS
 
 
+def own_file(table: str, k: int, j: int) -> str:
+    """The path, under `ROOT` (or `facets/`), of the j-th long entry of shard k of `table`."""
+    return f"{OWN}{table}.{k}.{j}.json"
+
+
 def client() -> dict:
     """The constants engine.js reads from the manifest instead of spelling them."""
     return {"cjk": CJK, "latin": LATIN, "marked": MARKED, "marks": MARKS, "maxWord": MAX_WORD,

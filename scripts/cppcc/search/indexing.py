@@ -256,7 +256,7 @@ class IndexBuilder:
         count = text.shard_count(sum(len(stub(t, stubs[t], 0) if t in stubs else d) + 1
                                      for t, d in entries.items()), TERM_SHARD_BYTES)
         folder, _, table = prefix.rpartition("/")
-        own = f"{ROOT}{folder}{'/' if folder else ''}{format.OWN}{table}"
+        root = f"{ROOT}{folder}{'/' if folder else ''}"
         files, shards = {}, [[] for _ in range(count)]
         numbered: Counter = Counter()  # a shard's own files so far
         for term in sorted(entries):
@@ -265,7 +265,7 @@ class IndexBuilder:
             if entry is None:
                 shard.append(entries[term])
                 continue
-            files[f"{own}.{k}.{numbered[k]}.json"] = dumps(long(entry))
+            files[root + format.own_file(table, k, numbered[k])] = dumps(long(entry))
             shard.append(stub(term, entry, numbered[k]))
             numbered[k] += 1
         files.update((f"{ROOT}{prefix}/{k}.json", b"{" + b",".join(s) + b"}")
