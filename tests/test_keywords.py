@@ -39,8 +39,8 @@ def test_a_broken_word_list_is_refused_with_its_file(tmp_path):
 
 def test_a_cut_holds_the_phrases_of_adjacent_content_words(links):
     cut = links.segmenter.cut("行政执法监督体系尚待健全,行政执法效能显著增强,科普教育基地")
-    assert {"".join(words) for words in cut.phrases} >= {"行政执法", "行政执法监督", "科普教育基地"}
-    assert "显著增强" not in {"".join(words) for words in cut.phrases}  # no noun in it
+    assert {"".join(words) for words in cut.phrases()} >= {"行政执法", "行政执法监督", "科普教育基地"}
+    assert "显著增强" not in {"".join(words) for words in cut.phrases()}  # no noun in it
 
 
 def test_a_phrase_of_stop_words_is_no_term(links):

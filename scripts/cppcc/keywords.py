@@ -92,15 +92,16 @@ class Keywords:
         """Add one text's words to a proposal's counts, and its phrases to its phrase counts."""
         stop, keep = self.lists.stop, self.lists.keep
         excluded = _jieba_tfidf().stop_words
-        for word, n in cut.nouns.items():
+        nouns, words = cut.nouns(), cut.words()
+        for word, n in nouns.items():
             if word not in stop and word not in excluded:
                 counts[word] = counts.get(word, 0) + n * weight
-        for word in keep.intersection(cut.words):  # as a word or inside one (科普 in 科普活动)
-            inside = cut.words[word] - cut.nouns.get(word, 0)
+        for word in keep.intersection(words):  # as a word or inside one (科普 in 科普活动)
+            inside = words[word] - nouns.get(word, 0)
             counts[word] = counts.get(word, 0) + inside * weight
-        for words, n in cut.phrases.items():
-            seen, count = phrases.get(words, (0, 0))
-            phrases[words] = (seen + n, count + n * weight)
+        for phrase, n in cut.phrases().items():
+            seen, count = phrases.get(phrase, (0, 0))
+            phrases[phrase] = (seen + n, count + n * weight)
 
     def terms(self, proposal: Proposal) -> Terms:
         """The proposal's terms: words in order of first occurrence, then the phrases that

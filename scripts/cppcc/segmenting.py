@@ -16,6 +16,7 @@ import hashlib
 import logging
 import re
 import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,14 +60,64 @@ def item_texts(proposal: Proposal) -> Iterator[str]:
         yield from filter(None, item.parts)
 
 
-@dataclass(frozen=True)
-class Cut:
-    """The words of one text."""
+def _numbers(values: list[int]) -> bytes | array:
+    """Small counts as bytes, one a count; an array of 4-byte ones where a count exceeds 255."""
+    return bytes(values) if max(values, default=0) < 256 else array("I", values)
 
-    nouns: dict[str, int]  # noun -> count, in order of first occurrence
-    phrases: dict[tuple[str, ...], int]  # adjacent content words (`PHRASE_NOUN`) -> count
-    words: dict[str, int]  # search words: CJK words of 2 to MAX_WORD characters, with sub-words
-    long_words: dict[str, int]  # those of 3 characters or more (search terms besides bigrams)
+
+def _interned(terms: tuple[str, ...], numbers: bytes | array, n_words: int, n_nouns: int) -> Cut:
+    """A cut as unpickled from a worker: its words interned, shared with every other cut's."""
+    return Cut(tuple(map(sys.intern, terms)), numbers, n_words, n_nouns)
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """The words of one text, with their counts, each group in order of first occurrence.
+
+    One is kept for every distinct text of the corpus for the whole build, and forked workers
+    touch them, so it is compact: one tuple of (interned) words and one run of counts, no dict.
+    `terms`: the search words (`words`), then the nouns, then each phrase's words; `numbers`: the
+    words' counts, the nouns' counts, then each phrase's length and count."""
+
+    terms: tuple[str, ...]
+    numbers: bytes | array
+    n_words: int
+    n_nouns: int
+
+    @classmethod
+    def of(cls, words: dict[str, int], nouns: dict[str, int],
+           phrases: dict[tuple[str, ...], int]) -> Cut:
+        terms = (*words, *nouns, *(w for phrase in phrases for w in phrase))
+        numbers = [*words.values(), *nouns.values(),
+                   *(k for phrase, n in phrases.items() for k in (len(phrase), n))]
+        return cls(terms, _numbers(numbers), len(words), len(nouns))
+
+    def __reduce__(self):
+        return _interned, (self.terms, self.numbers, self.n_words, self.n_nouns)
+
+    def words(self) -> dict[str, int]:
+        """Search words: CJK words of 2 to `MAX_WORD` characters, with sub-words -> count."""
+        n = self.n_words
+        return dict(zip(self.terms[:n], self.numbers[:n]))
+
+    def long_words(self) -> dict[str, int]:
+        """The search words of 3 characters or more (search terms besides bigrams) -> count."""
+        n = self.n_words
+        return {w: k for w, k in zip(self.terms[:n], self.numbers[:n]) if len(w) > 2}
+
+    def nouns(self) -> dict[str, int]:
+        """Words that jieba's dictionary tags as nouns (`NOUN_TAGS`) -> count."""
+        start, end = self.n_words, self.n_words + self.n_nouns
+        return dict(zip(self.terms[start:end], self.numbers[start:end]))
+
+    def phrases(self) -> dict[tuple[str, ...], int]:
+        """Adjacent content words (`PHRASE_NOUN`) -> count."""
+        found, at = {}, self.n_words + self.n_nouns
+        shape = self.numbers[at:]
+        for size, n in zip(shape[::2], shape[1::2]):
+            found[self.terms[at:at + size]] = n
+            at += size
+        return found
 
 
 def _phrases(tokens: list[str], kinds: list[str | None], freq: dict) -> dict[tuple[str, ...], int]:
@@ -169,8 +220,7 @@ class Segmenter:
             for w in [sys.intern(g) for g in grams if tokenizer.FREQ.get(g)] + [word]:
                 if len(w) <= MAX_WORD:
                     words[w] = words.get(w, 0) + 1
-        long_words = {w: n for w, n in words.items() if len(w) > 2}
-        return Cut(nouns, _phrases(tokens, kinds, tokenizer.FREQ), words, long_words)
+        return Cut.of(words, nouns, _phrases(tokens, kinds, tokenizer.FREQ))
 
     def prepare(self) -> None:
         """Cut every text of the corpus not cut yet (on every core when there are many); once."""

@@ -74,7 +74,7 @@ def field_terms(texts: list[str], cuts: list[Cut],
             terms.update(map(operator.add, run, run[1:]))
         terms.update(text.LATIN_RUN.findall(normal))
     for cut in cuts:
-        terms.update(cut.long_words)
+        terms.update(cut.long_words())
     for head in (names or {}).keys() & terms.keys():  # a name's first two characters: a bigram
         for name in names[head]:
             found = sum(n.count(name) for n in normals)
@@ -277,7 +277,7 @@ class IndexBuilder:
         # Pieces a pinyin query is read as: words, bigrams, then single characters.
         words: Counter = Counter()
         for t in self._texts():
-            words.update(self.segmenter.cut(t).words)
+            words.update(self.segmenter.cut(t).words())
         for term, df in short.items():
             if term not in words:
                 words[term] = df
