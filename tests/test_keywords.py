@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from cppcc import keywords
+from cppcc import keywords, segmenting
 from cppcc.keywords import word_lists
 from cppcc.linking import Links
 from cppcc.loading import load_corpus
@@ -72,3 +75,21 @@ def test_the_title_counts_more(monkeypatch):
     assert "防病治病" in p.title and Links(CORPUS).keywords.of(p)[:2] == ["基层医疗", "防病治病"]
     monkeypatch.setattr(keywords, "TITLE_WEIGHT", 1)
     assert Links(CORPUS).keywords.of(p).index("防病治病") > 3
+
+
+@pytest.mark.parametrize("text", ["行政执法监督体系尚待健全,行政执法效能显著增强,科普教育基地",
+                                  "推进产教融合,推进双向转诊,推进双向转诊", "CPPCC 2024"])
+def test_a_cut_counts_jiebas_words_and_holds_no_dict(links, text):
+    """A cut is compact (a tuple and a run of counts) and gives back what jieba cut, counted;
+    unpickled (from a worker), it is the same cut, its words interned."""
+    segmenter = links.segmenter
+    cut = segmenter._cut(text)
+    tokens = segmenter.tokens(text.lower())
+    tags = segmenter.dictionary.tags
+    nouns = Counter(t for t in tokens if len(t) >= 2 and tags.get(t) in segmenting.NOUN_TAGS)
+    assert cut.nouns() == nouns and list(cut.nouns()) == list(nouns)
+    assert cut.long_words() == {w: n for w, n in cut.words().items() if len(w) > 2}
+    assert not any(isinstance(getattr(cut, f.name), dict) for f in dataclasses.fields(cut))
+    copy = pickle.loads(pickle.dumps(cut))
+    assert copy == cut and all(a is b for a, b in zip(copy.terms, cut.terms))
+    assert copy.phrases() == cut.phrases()
