@@ -36,6 +36,7 @@ import argparse
 import ast
 import functools
 import gc
+import inspect
 import json
 import os
 import shutil
@@ -266,7 +267,8 @@ def instrument(probe: Probe) -> None:
                 done.append(True)
                 probe.mark(phase)
             return original(*args, **kwargs)
-        setattr(owner_, name, wrapper)
+        static = isinstance(inspect.getattr_static(owner_, name), staticmethod)
+        setattr(owner_, name, staticmethod(wrapper) if static else wrapper)
 
     def after(owner_, name: str, phase: str):
         original = getattr(owner_, name)
