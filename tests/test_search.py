@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
 from pathlib import Path
 
@@ -126,7 +127,9 @@ def test_an_entry_keeps_the_metas_and_the_items_of_highest_impact(monkeypatch):
     monkeypatch.setattr(indexing, "MAX_POSTINGS", 3)
     postings = [(0, ranking.META, 40), (0, 0, 10), (0, 2, 90), (4, 1, 50), (4, ranking.META, 7),
                 (9, 0, 60), (700, 3, 20)]
-    decoded = ranking.Postings.from_json(json.loads(json.dumps(indexing.encode(postings, 2))))
+    packed = array(indexing.POSTING, sorted(indexing.pack(*t) for t in postings))
+    assert [indexing.unpack(x) for x in packed] == sorted(postings)
+    decoded = ranking.Postings.from_json(json.loads(json.dumps(indexing.encode(packed, 2))))
     assert (decoded.df_items, decoded.df_meta) == (5, 2)
     assert decoded.triples == [(0, ranking.META, 40), (0, 2, 90), (4, ranking.META, 7),
                                (4, 1, 50), (9, 0, 60)]

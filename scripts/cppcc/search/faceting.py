@@ -25,6 +25,7 @@ every other facet) and `facets/r/` (records in blocks of proposals).
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -156,14 +157,14 @@ class Faceting:
                 rank += 1
         return out
 
-    def term_entries(self, postings: dict[str, list[tuple[int, int, int]]]) -> dict[str, bytes]:
+    def term_entries(self, postings: dict[str, array]) -> dict[str, bytes]:
         """`"term":"hit records"` for each term of a table (as `indexing._dump` writes its
-        entries), for the proposals its kept postings name, in their order."""
-        from .indexing import _dump, keep  # indexing calls this module
+        entries), for the proposals its kept postings (`indexing.pack`ed) name, in their order."""
+        from .indexing import _dump, keep, unpack  # indexing calls this module
 
         codes, out = self.hit_codes, {}
         for term, found in postings.items():
-            proposals = dict.fromkeys(p for p, _, _ in keep(found))
+            proposals = dict.fromkeys(unpack(x)[0] for x in keep(found))
             out[term] = _dump(term, "".join(map(codes.__getitem__, proposals)))
         return out
 

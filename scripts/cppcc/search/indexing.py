@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import operator
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from .. import urls
 from ..linking import Links
@@ -34,7 +36,6 @@ MAX_POSTINGS = 2_000
 # a query then fetches the long postings of its own terms, not those of their shards' neighbours.
 OWN_FILE = 1_024
 TERM_SHARD_BYTES = 2_000  # a term shard's size, once the long postings are out of it
-IMPACT = operator.itemgetter(2)
 SUGGESTIONS = 6
 SPEAKER_LABEL = "发言人"
 
@@ -99,31 +100,56 @@ def _dump(term: str, entry: list[int | str] | str) -> bytes:
             json.dumps(entry, separators=(",", ":"))).encode()
 
 
-def keep(postings: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The postings a term's entry keeps, from its postings in reading order: its proposals'
-    (meta) and its MAX_POSTINGS items of highest impact, in reading order."""
+# While the index is built, a posting (proposal p, item i, impact w) is one int of an array:
+# p, i + 1 and w in fields of bits, so that the ints' order is reading order and the impact is
+# their low bits (a tuple of three ints costs about twelve times the array's 8 bytes).
+IMPACT_BITS, ITEM_BITS = 16, 20  # an impact is at most ranking.SCALE * (K1 + 1); p takes 27 bits
+IMPACT_MASK, ITEM_MASK = (1 << IMPACT_BITS) - 1, (1 << ITEM_BITS) - 1
+POSTING = "q"  # the arrays' type: 64-bit signed
+
+
+def pack(p: int, i: int, w: int) -> int:
+    return (p << ITEM_BITS | i + 1) << IMPACT_BITS | w
+
+
+def unpack(posting: int) -> tuple[int, int, int]:
+    return (posting >> IMPACT_BITS + ITEM_BITS, (posting >> IMPACT_BITS & ITEM_MASK) - 1,
+            posting & IMPACT_MASK)
+
+
+def _impact(posting: int) -> int:
+    return posting & IMPACT_MASK
+
+
+def _is_meta(posting: int) -> bool:
+    return not posting >> IMPACT_BITS & ITEM_MASK
+
+
+def keep(postings: array) -> array:
+    """The postings a term's entry keeps, from its postings in reading order (`pack`ed): its
+    proposals' (meta) and its MAX_POSTINGS items of highest impact, in reading order."""
     if len(postings) <= MAX_POSTINGS:
         return postings
-    items = [t for t in postings if t[1] != ranking.META]
+    items = [x for x in postings if not _is_meta(x)]
     if len(items) <= MAX_POSTINGS:
         return postings
     # highest impact first, in reading order on ties (a stable sort keeps it)
-    best = sorted(items, key=IMPACT, reverse=True)[:MAX_POSTINGS]
-    return sorted([t for t in postings if t[1] == ranking.META] + best)
+    best = sorted(items, key=_impact, reverse=True)[:MAX_POSTINGS]
+    return array(POSTING, sorted([x for x in postings if _is_meta(x)] + best))
 
 
-def encode(postings: list[tuple[int, int, int]], df_meta: int,
-           df_items: int | None = None) -> list[int | str]:
-    """A term's index entry from its (proposal, item, impact) postings in reading order, `df_meta`
-    of them a proposal's (meta), of `df_items` items (by default those of `postings`: fewer if
-    they were kept already): its document frequencies, then, as one `varint` string, the
-    postings of its proposals and of its MAX_POSTINGS items of highest impact, each as (proposal
-    minus the one before, item plus one, impact), so that the numbers of a common term are
-    small; a meta posting's item, -1, is written 0."""
+def encode(postings: array, df_meta: int, df_items: int | None = None) -> list[int | str]:
+    """A term's index entry from its `pack`ed postings in reading order, `df_meta` of them a
+    proposal's (meta), of `df_items` items (by default those of `postings`: fewer if they were
+    kept already): its document frequencies, then, as one `varint` string, the postings of its
+    proposals and of its MAX_POSTINGS items of highest impact, each as (proposal minus the one
+    before, item plus one, impact), so that the numbers of a common term are small; a meta
+    posting's item, -1, is written 0."""
     if df_items is None:
         df_items = len(postings) - df_meta
     numbers, last = [], 0
-    for p, i, w in keep(postings):
+    for posting in keep(postings):
+        p, i, w = unpack(posting)
         numbers += (p - last, i + 1, w)
         last = p
     return [df_items, df_meta, varint.encode(numbers)]
@@ -199,7 +225,7 @@ class IndexBuilder:
         the facets (`faceting.Faceting.term_entries`)."""
         table, bucket, buckets = job
         count, cut, mine = TABLES[table], self.segmenter.cut, _Bucket(bucket, buckets)
-        postings: defaultdict[str, list] = defaultdict(list)
+        postings: defaultdict[str, array] = defaultdict(partial(array, POSTING))
         metas: Counter = Counter()  # term -> proposals whose meta has it
         # A common term's postings are cut to those `keep` keeps each time MAX_POSTINGS more
         # have come (an item that is not among the best of those so far is never among the
@@ -225,7 +251,7 @@ class IndexBuilder:
                 if w is None:
                     w = impacts[by_field] = ranking.impact(dict(by_field), lengths, self.avg)
                 found = postings[term]
-                found.append((p, i, w))
+                found.append(pack(p, i, w))
                 if len(found) > cap.get(term, 2 * MAX_POSTINGS):
                     postings[term] = kept = keep(found)
                     dropped[term] += len(found) - len(kept)
