@@ -136,9 +136,10 @@ class Build:
         if self.search and not (self.caches and self.caches.built):
             self.index = IndexProcess.start(self.links, scratch_folder(site.parent, INDEX_SCRATCH))
 
-    def make_pages(self) -> None:
+    def make_pages(self, site: Path) -> None:
+        """Every page, its body left in a spool beside `site` (read back when used)."""
         try:
-            pages = all_pages(self.links, self.overrides, self.site)
+            pages = all_pages(self.links, self.overrides, self.site, spool_beside=site.parent)
         except RenderError as error:  # a template's mistake, as `file:line: problem`
             raise BuildError(str(error)) from None
         self.pages = {page.src_uri: page for page in pages}

@@ -12,7 +12,6 @@ import gzip
 import json
 import logging
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from jinja2.utils import htmlsafe_json_dumps
@@ -121,6 +120,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
     caches: Caches | None = None  # `mkdocs serve` keeps this plugin: rebuilds redo what changed
     dirty = False
     command = ""
+    handed: str | None = None  # the HTML of the page our `on_page_content` handed the builder
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty  # a dirty build updates the site in place
@@ -134,6 +134,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         return config
 
     def _build(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.deferred: set[str] = set()  # our pages whose HTML waits in its spool (`mkdocs build`)
         root = Path(config.config_file_path).parent
         overrides = config.theme.custom_dir
         self.build = build = Build(root / self.config.proposals_dir, root, log,
@@ -145,7 +146,7 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
             build.check()
             build.link()
             build.start_index(Path(config.site_dir))
-            build.make_pages()
+            build.make_pages(Path(config.site_dir))
         except BuildError as error:
             for problem in error.problems:
                 log.error(problem)
@@ -166,7 +167,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for page in self.build.pages.values():
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            # its title: the builder reads no more of it (`on_page_markdown`)
+            files.append(File.generated(config, page.src_uri, content=page.front_matter))
         for path, content in self.build.static_files().items():
             files.append(File.generated(config, path, content=content))
         return files
@@ -200,8 +202,8 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         # Our pages are raw HTML, which Markdown would only copy (at ~10 ms a page): skip it.
         return "" if page.file.src_uri in self.build.pages else markdown
 
-    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
-                        files: Files) -> str:
+    def _page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
+                      files: Files) -> str:
         ours = self.build.pages.get(page.file.src_uri)
         if not ours:
             return html
@@ -213,13 +215,28 @@ class ProposalsPlugin(BasePlugin[ProposalsConfig]):
         # what the page says of itself: the theme's description tag, our head (main.html)
         page.meta["description"] = esc(ours.description)
         page.meta["cppcc_head"] = ours.head
-        html = ours.html
-        if not self.caches:
-            # `mkdocs build`: MkDocs has read the page's Markdown and nothing reads it again (only
-            # serve's cache does, `RenderCache`): let it go, from our page and MkDocs' file alike
-            self.build.pages[page.file.src_uri] = replace(ours, markdown="")
-            page.file.content_string = ""
-        return html
+        self.handed = ours.html
+        return self.handed
+
+    @event_priority(-100)  # last: every plugin has seen the page's HTML
+    def _defer_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
+                       files: Files) -> str:
+        """`mkdocs build`: the builder holds every page's HTML from the first page made to the
+        first themed; ours, unless a plugin changed it, is let go until `page_context` reads it
+        back from its spool (`on_page_context`)."""
+        handed, self.handed = self.handed, None
+        if self.caches or html is not handed:
+            return html
+        self.deferred.add(page.file.src_uri)
+        return ""
+
+    on_page_content = CombinedEvent(_page_content, _defer_content)
+
+    @event_priority(100)  # first: every plugin reads the page's HTML
+    def on_page_context(self, context, *, page: MkDocsPage, config: MkDocsConfig, nav):
+        if page.file.src_uri in self.deferred:
+            page.content = self.build.pages[page.file.src_uri].html
+        return context
 
     def _keep_output(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         ours = self.build.pages.get(page.file.src_uri)

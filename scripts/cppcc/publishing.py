@@ -21,6 +21,7 @@ from pathlib import Path
 from .builder import NAME, CountHandler, MkDocsConfig, PluginError
 from .indexprocess import INDEX_SCRATCH, exchange
 from .parallel import STOPS, signals_blocked
+from .rendering import PAGES_SCRATCH
 from .theming import THEMED_SCRATCH
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
@@ -38,7 +39,7 @@ def _alive(pid: int) -> bool:
 def remove_leftovers(parent: Path, site_name: str) -> list[Path]:
     """Remove the folders that builds whose process has ended left beside the site."""
     owned = re.compile(
-        rf"\.(?:{re.escape(site_name)}\.new|{INDEX_SCRATCH}|{THEMED_SCRATCH})-(\d+)-")
+        rf"\.(?:{re.escape(site_name)}\.new|{INDEX_SCRATCH}|{THEMED_SCRATCH}|{PAGES_SCRATCH})-(\d+)-")
     removed = []
     for entry in parent.iterdir() if parent.is_dir() else ():
         found = owned.match(entry.name)

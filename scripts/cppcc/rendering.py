@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from html import unescape
 from itertools import pairwise
@@ -23,6 +23,7 @@ from .citing import citation_data
 from .exports import EXPORTS
 from .feeds import FeedLink
 from .indexes import KEYWORDS, PARTIES, IndexPage, Listing
+from .indexprocess import scratch_folder
 from .linking import Links
 from .metadata import (
     UNNAMED,
@@ -34,6 +35,7 @@ from .metadata import (
 from .model import NOTE_KINDS, Meeting, Note, Proposal, kinds_label
 from .parallel import fork_map
 from .punctuation import FULL_WIDTH, full_width
+from .spooling import Place, Spool, Spooled
 from .templating import Templates, esc
 
 
@@ -47,13 +49,14 @@ class TocEntry:
 
 @dataclass
 class Page:
-    """A generated page: where it lives, its title, its Markdown and its table of contents, what
+    """A generated page: where it lives, its title, its body and its table of contents, what
     it says of itself (a description and the HTML of its head's metadata: `metadata.py`) and the
-    feeds it links to (`<link rel="alternate">`) beside the site's own."""
+    feeds it links to (`<link rel="alternate">`) beside the site's own. The body is HTML, or a
+    worker's spooled HTML (`all_pages`), read when used."""
 
     url: str
     title: str
-    markdown: str
+    body: str | Spooled
     toc: list[TocEntry] = field(default_factory=list)
     description: str = ""
     head: str = ""
@@ -66,7 +69,16 @@ class Page:
     @property
     def html(self) -> str:
         """The body as Python-Markdown renders it: its raw HTML blocks exactly as they are."""
-        return self.markdown.partition("\n---\n\n")[2].rstrip("\n")
+        return str(self.body)
+
+    @property
+    def front_matter(self) -> str:
+        """The page's Markdown before its body: its title (which the builder reads)."""
+        return f"---\ntitle: {_front_matter_title(self.title)}\n---\n\n"
+
+    @property
+    def markdown(self) -> str:
+        return f"{self.front_matter}{self.html}\n"
 
 
 def _front_matter_title(title: str) -> str:
@@ -75,11 +87,6 @@ def _front_matter_title(title: str) -> str:
     double-quoted YAML line that reads back exactly (YAML line breaks such as U+2028 escaped)."""
     line = yaml.safe_dump(esc(title), allow_unicode=True, width=math.inf, default_style='"')
     return line.rstrip("\n")
-
-
-def _document(title: str, blocks: list[str]) -> str:
-    front = f"---\ntitle: {_front_matter_title(title)}\n---\n\n"
-    return front + "\n\n".join(blocks) + "\n"
 
 
 def _link(page: str, to: str, text: str, **attrs: str) -> str:
@@ -158,7 +165,7 @@ class ProposalRenderer:
                      day.isoformat() if day else "",
                      proposal_json_ld(links.corpus, p, self.site, keywords))
         follow = [feeds.of_meeting(meeting), feeds.of_affiliation(p.speaker.affiliation)]
-        return Page(self.url, p.title, _document(p.title, [body]), toc, description, head, follow)
+        return Page(self.url, p.title, body.rstrip("\n"), toc, description, head, follow)
 
 
 def _cards(templates: Templates, links: Links, page: str, proposals: list[Proposal]) -> str:
@@ -196,7 +203,7 @@ class IndexRenderer:
         description = (meeting_description(subject) if isinstance(subject, Meeting)
                        else self.site.description or title)
         head = _head(self.templates, self.site, context["url"], title, description)
-        return Page(context["url"], title, _document(title, [body]), description=description,
+        return Page(context["url"], title, body, description=description,
                     head=head, feeds=follow or [])
 
     def page(self, listing: Listing, page: IndexPage) -> Page:
@@ -229,16 +236,34 @@ def _items_with(proposal: Proposal, word: str) -> list[tuple[str, str]]:
             if word in item.speaker_text]
 
 
-def all_pages(links: Links, overrides: Path | None = None,
-              site: SiteInfo = UNNAMED) -> list[Page]:
+PAGES_SCRATCH = "cppcc-pages"  # the workers' folder of pages' bodies (`all_pages`)
+
+
+def all_pages(links: Links, overrides: Path | None = None, site: SiteInfo = UNNAMED,
+              spool_beside: Path | None = None) -> list[Page]:
     """Every page; each is made on its own, on every core, once what they share is known.
     `overrides`: the folder whose `cppcc/` holds the site's own versions of our templates;
     `site`: what the configuration says of the site (its pages' metadata and the about page
-    show it)."""
+    show it); `spool_beside`: the folder in which the workers leave the pages' bodies (in a
+    `spooling.Spool`, each read back when used) rather than send them to this process."""
     links.prepare()
     templates = page_templates(overrides)  # compiled once, before the workers fork
     indexes = IndexRenderer(links, templates, site)
     jobs = [indexes.home, partial(indexes.about, site)]
     jobs += [partial(indexes.page, listing, page) for listing, page in links.indexes.pages()]
     jobs += [ProposalRenderer(links, p, templates, site).page for p in links.corpus.proposals]
-    return fork_map(lambda job: job(), jobs, chunksize=64)
+    if spool_beside is None:
+        return fork_map(lambda job: job(), jobs, chunksize=64)
+    spool = Spool(scratch_folder(spool_beside, PAGES_SCRATCH))
+
+    def spooled(job) -> tuple[Page, Place]:
+        page = job()
+        return replace(page, body=""), spool.write(page.html)
+
+    try:
+        made = fork_map(spooled, jobs, chunksize=64)
+    except BaseException:
+        spool.close()
+        raise
+    bodies = spool.opened([place for _, place in made])
+    return [replace(page, body=body) for (page, _), body in zip(made, bodies)]

@@ -13,10 +13,9 @@ version it does nothing and the builder's own loop themes every page. `tests/tes
 builds a site both ways on each builder and compares every byte.
 
 The workers do not send their outputs back through the pipe (for a large site, one pickle of
-every page of a worker's share, and the parent holding them all at once): each appends its
-outputs to a file of its own in a scratch folder beside the site, and says where each lies; the
-parent opens those files, removes the folder, and reads a page's output back only when the loop
-prints it (`Themed`), so that no more than one page's output is in its memory at a time.
+every page of a worker's share, and the parent holding them all at once): they leave them in a
+`spooling.Spool` beside the site, and the loop reads a page's output back only when it prints
+it, so that no more than one page's output is in the parent's memory at a time.
 
 It leaves out one step of `_build_page`: setting the private `config._current_page`. That is read
 only by the `!relative` YAML tag, whose value is taken while Markdown is converted (before this
@@ -26,8 +25,6 @@ step), never while a page is themed.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +33,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from .builder import NAME, VERSION, Files, InclusionLevel, MkDocsConfig, Page, get_context
 from .indexprocess import scratch_folder
 from .parallel import MANY, can_fork, fork_map
+from .spooling import Place, Spool, Spooled
 
 log = logging.getLogger("mkdocs.plugins.cppcc")
 
@@ -48,26 +46,12 @@ OUTPUT = "cppcc_output"
 THEMED_SCRATCH = "cppcc-themed"  # the workers' folder of outputs, beside the site
 
 
-class Themed:
-    """A page's themed output, which a worker left in a file: read when printed (`str`)."""
-
-    __slots__ = ("file", "offset", "size")
-
-    def __init__(self, file, offset: int, size: int):
-        self.file, self.offset, self.size = file, offset, size
-
-    def __str__(self) -> str:
-        return os.pread(self.file.fileno(), self.size, self.offset).decode("utf-8")
-
-    __html__ = __str__  # printed as it is where the template escapes
-
-
 def install(env) -> None:
     """Let the builder's environment print finished outputs (`PRINTED`)."""
     env.loader = ChoiceLoader([DictLoader({PRINTED: f"{{{{ page.{OUTPUT} }}}}"}), env.loader])
 
 
-def print_as(page: Page, output: str | Themed) -> None:
+def print_as(page: Page, output: str | Spooled) -> None:
     """Have the builder's loop print `output` for the page instead of theming it."""
     setattr(page, OUTPUT, output)
     page.meta["template"] = PRINTED
@@ -85,7 +69,7 @@ def mirrored(name: str = NAME, version: str = VERSION) -> bool:
 
 
 def prerender(pages: Sequence[Page], *, env, config: MkDocsConfig, nav,
-              files: Files) -> list[Themed] | None:
+              files: Files) -> list[Spooled] | None:
     """The themed output of each page, in order, as `_build_page` would make it; None where it
     would not pay off (few pages), cannot fork, or the builder is not one this mirrors (then
     nothing has run). Sending the `page_context` events in this process would send them twice,
@@ -97,37 +81,22 @@ def prerender(pages: Sequence[Page], *, env, config: MkDocsConfig, nav,
                  f"not {NAME} {VERSION}")
         return None
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    folder = scratch_folder(Path(config.site_dir).resolve().parent, THEMED_SCRATCH)
-    folder.mkdir()
-    spools: dict[int, int] = {}  # in a worker: its file, opened at its first page
+    spool = Spool(scratch_folder(Path(config.site_dir).resolve().parent, THEMED_SCRATCH))
 
-    def render(page: Page) -> tuple[int, int, int]:
-        """Theme the page, append its output to this worker's file: (pid, offset, size)."""
+    def render(page: Page) -> Place:
+        """Theme the page, leave its output in this worker's file of the spool."""
         page.active = True
         try:
             context = get_context(nav, doc_files, config, page)
             template = env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-            data = template.render(context).encode("utf-8")
+            return spool.write(template.render(context))
         finally:
             page.active = False
-        pid = os.getpid()
-        if pid not in spools:
-            spools[pid] = os.open(folder / str(pid), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        offset = os.lseek(spools[pid], 0, os.SEEK_END)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(spools[pid], view):]
-        return pid, offset, len(data)
 
     try:
         places = fork_map(render, pages, parallel=True, chunksize=32)
-        # open before the folder goes: a file removed while open is read on, then freed
-        opened = {pid: open(folder / str(pid), "rb", buffering=0)  # noqa: SIM115
-                  for pid in sorted({pid for pid, _, _ in places})}
-    finally:
-        for fd in spools.values():  # only where the map ran in this process (one core)
-            os.close(fd)
-        shutil.rmtree(folder, ignore_errors=True)
-    return [Themed(opened[pid], offset, size) for pid, offset, size in places]
-
+    except BaseException:
+        spool.close()
+        raise
+    return spool.opened(places)
