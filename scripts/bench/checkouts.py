@@ -19,16 +19,14 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import process_tree, rollup
+from bench.harness import measured
 from generate_corpus import generate, make_project
 
 
@@ -37,17 +35,10 @@ def build(checkout: Path, config: Path, site: Path) -> tuple[float, float]:
     shutil.rmtree(site, ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(checkout / "scripts")}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
-    start = time.perf_counter()
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, sum(rollup(pid)[1] for pid in process_tree(process.pid)))
-        time.sleep(0.1)
-    seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        raise SystemExit(f"{checkout}: the build failed:\n{process.stderr.read()[-2000:]}")
-    return seconds, peak / 1024
+    run = measured(cmd, env)
+    if run.returncode != 0:
+        raise SystemExit(f"{checkout}: the build failed:\n{run.output[-2000:]}")
+    return run.seconds, run.tree_mb
 
 
 def main(argv: list[str] | None = None) -> int:

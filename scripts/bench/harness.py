@@ -14,10 +14,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -212,3 +214,33 @@ def process_tree(root: int) -> dict[int, int]:
             out[child] = here
             todo.append(child)
     return out
+
+
+@dataclass
+class Measured:
+    """One command's run: wall time, exit code, what it printed (stdout, then stderr), and the
+    peak memory of its whole process tree (the sum of its processes' proportional set sizes,
+    sampled every `interval` s, so that pages forked children share are counted once) and of
+    its largest process (resident), in MB."""
+
+    seconds: float
+    returncode: int
+    output: str
+    tree_mb: float
+    largest_mb: float
+
+
+def measured(cmd: list[str], env: dict[str, str] | None = None,
+             interval: float = 0.1) -> Measured:
+    tree = largest = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        while process.poll() is None:
+            sizes = [rollup(pid) for pid in process_tree(process.pid)]
+            tree = max(tree, sum(pss for _, pss, _ in sizes))
+            largest = max([largest, *(rss for rss, _, _ in sizes)])
+            time.sleep(interval)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        return Measured(seconds, process.returncode, out.read(), tree / 1024, largest / 1024)

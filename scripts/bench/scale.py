@@ -8,7 +8,8 @@ For each N a corpus is generated (scripts/generate_corpus.py, same seed) and bui
 `ours` (the real mkdocs.yml), `material` (Material's defaults: its sidebar lists every page, its
 `search` plugin, our search engine off; only up to --material-max) and `pagefind` (Pagefind,
 extended, indexing our built site; its build time is the indexing alone). Each build runs in a
-child process under /usr/bin/time: wall time and the peak resident memory of the largest process.
+child process: wall time, and the peak memory of the whole build (every process of it together,
+proportional set sizes: `harness.measured`) and of its largest process (resident).
 Then headless Chromium opens a proposal page in a fresh context and types two different queries
 into the site's search box (Material's input; the page's own engine answers), waiting for
 `.md-search-result__item`; for Pagefind its JS API. Bytes are counted by the serving side: on page
@@ -32,7 +33,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +42,7 @@ from pathlib import Path
 if not __package__:  # run as a file: scripts/ holds `bench` and generate_corpus
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import chromium, mkdocs_serve, site_server, wait_for_page
+from bench.harness import chromium, measured, mkdocs_serve, site_server, wait_for_page
 from generate_corpus import generate, make_project
 
 SIZES = [10, 100, 1000, 10_000]
@@ -112,9 +112,10 @@ PAGEFIND = """async (q) => {
 @dataclass
 class Build:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the whole build: every process of it together (`harness.measured`)
     ok: bool
     log: str = ""
+    largest_mb: float = 0.0  # its largest process
 
 
 @dataclass
@@ -132,22 +133,11 @@ class Row:
 # -- building ------------------------------------------------------------------------------------
 
 def timed(cmd: list[str], log: Path) -> Build:
-    """Run `cmd` in a child process; wall time and peak resident memory (largest process)."""
-    if Path("/usr/bin/time").exists():
-        cmd = ["/usr/bin/time", "-f", "@@peak %M", *cmd]
-    start = time.perf_counter()
-    done = subprocess.run(cmd, check=False, capture_output=True, text=True, env=ENV)
-    seconds = time.perf_counter() - start
-    log.write_text(done.stdout + done.stderr, encoding="utf-8")
-    peak = re.findall(r"@@peak (\d+)", done.stderr)
-    peak_kb = int(peak[-1]) if peak else _children_peak_kb()
-    return Build(seconds, peak_kb / 1024, done.returncode == 0, done.stderr[-2000:])
-
-
-def _children_peak_kb() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run `cmd` in a child process: wall time and peak memory (the whole tree, the largest)."""
+    run = measured(cmd, ENV)
+    log.write_text(run.output, encoding="utf-8")
+    return Build(run.seconds, run.tree_mb, run.returncode == 0, run.output[-2000:],
+                 run.largest_mb)
 
 
 def mkdocs_build(config: Path, dest: Path) -> Build:
@@ -326,14 +316,14 @@ def _ms(s: dict, k: int) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    head = ("| N | variant | build s | peak MB | output MB | proposal page KB | index MB (files) "
+    head = ("| N | variant | build s | peak MB: whole (largest) | output MB | proposal page KB | index MB (files) "
             "| load KB (search) | 1st query ms | 1st query KB | 2nd query ms | 2nd query KB |")
     lines = [head, "|" + "---|" * 12]
     for r in rows:
         b, s = r.build, r.browser
         lines.append(
             f"| {r.n:,} | {r.variant} | {_fmt(b.seconds, 1, 1)}{'' if b.ok else ' (failed)'} "
-            f"| {_fmt(b.peak_mb)} | {_fmt(r.out_bytes, 1e6, 1)} | {_fmt(r.page_bytes, 1e3, 1)} "
+            f"| {_fmt(b.peak_mb)} ({_fmt(b.largest_mb)}) | {_fmt(r.out_bytes, 1e6, 1)} | {_fmt(r.page_bytes, 1e3, 1)} "
             f"| {_fmt(r.index_bytes, 1e6, 2)} ({r.index_files:,}) "
             f"| {_fmt(s.get('load_bytes'), 1e3)} ({_fmt(s.get('load_search_bytes'), 1e3)}) "
             f"| {_ms(s, 1)} | {_fmt(s.get('q1_bytes'), 1e3, 1)} "
@@ -343,12 +333,22 @@ def table(rows: list[Row]) -> str:
 
 def exponents(rows: list[Row], variant: str = "ours", min_n: int = 100) -> str:
     ours = [r for r in rows if r.variant == variant and r.build.ok and r.n >= min_n]
-    time_slope = slope([(r.n, r.build.seconds) for r in ours])
-    size_slope = slope([(r.n, r.out_bytes) for r in ours])
-    page_slope = slope([(r.n, r.page_bytes) for r in ours])
+    slopes = {what: slope([(r.n, value(r)) for r in ours]) for what, value in (
+        ("build time", lambda r: r.build.seconds), ("whole-build peak", lambda r: r.build.peak_mb),
+        ("output size", lambda r: r.out_bytes), ("proposal page", lambda r: r.page_bytes))}
     fmt = lambda v: "—" if v is None else f"{v:.2f}"
-    return (f"growth exponents ({variant}, N >= {min_n}): build time {fmt(time_slope)}, "
-            f"output size {fmt(size_slope)}, proposal page {fmt(page_slope)}")
+    return (f"growth exponents ({variant}, N >= {min_n}): "
+            + ", ".join(f"{what} {fmt(v)}" for what, v in slopes.items()))
+
+
+def ratios(rows: list[Row]) -> str:
+    """At each N: our build time over Pagefind's indexing of our site, in the same run."""
+    found = []
+    for n in sorted({r.n for r in rows}):
+        by = {r.variant: r.build for r in rows if r.n == n and r.build and r.build.ok}
+        if "ours" in by and "pagefind" in by:
+            found.append(f"N = {n:,}: {by['ours'].seconds / by['pagefind'].seconds:.2f}")
+    return "build time, ours / Pagefind's indexing: " + ("; ".join(found) or "—")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = None if args.no_browser else stack.enter_context(chromium())
             for n in sizes:
                 rows += run_n(n, work, args, browser)
+                print(table([r for r in rows if r.n == n]), file=sys.stderr, flush=True)
                 if not args.keep:  # the sites of 10,000 proposals take gigabytes
                     for path in work.glob(f"*-{n}*"):
                         shutil.rmtree(path, ignore_errors=True)
@@ -385,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     print()
     print(exponents(rows))
+    if len({r.n for r in rows if r.n >= 10_000}) > 1:
+        print(exponents(rows, min_n=10_000))
+    print(ratios(rows))
     serve = next((r.browser for r in rows if "serve_edit_s" in r.browser), None)
     if serve:
         print(f"mkdocs serve at N={args.serve_n}: first page after {_fmt(serve['serve_start_s'], 1, 1)}"
