@@ -84,15 +84,17 @@ def prerender(pages: Sequence[Page], *, env, config: MkDocsConfig, nav,
     spool = Spool(scratch_folder(Path(config.site_dir).resolve().parent, THEMED_SCRATCH))
 
     def render(page: Page) -> Place:
-        """Theme the page, leave its output in this worker's file of the spool."""
-        page.active = True
+        """Theme the page, leave its output in this worker's file of the spool. The HTML that
+        a plugin gives the page at `page_context` (ours reads it back from a spool) goes with
+        it: a worker themes thousands of pages."""
+        page.active, content = True, page.content
         try:
             context = get_context(nav, doc_files, config, page)
             template = env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             return spool.write(template.render(context))
         finally:
-            page.active = False
+            page.active, page.content = False, content
 
     try:
         places = fork_map(render, pages, parallel=True, chunksize=32)
