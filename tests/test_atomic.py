@@ -88,7 +88,7 @@ def error_in_search_index(root: Path) -> None:
     add_hook(root, "import cppcc.indexprocess\n"
                    "def fail(*args, **kwargs):\n"
                    "    raise RuntimeError('injected failure')\n"
-                   "cppcc.indexprocess.build_index = fail\n")
+                   "cppcc.indexprocess.index_files = fail\n")
 
 
 FAULTS = [yaml_syntax, invalid_model, strict_warning, error_in_page_event, error_in_post_build,

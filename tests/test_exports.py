@@ -63,7 +63,7 @@ def test_the_home_page_lists_every_export_with_its_format(site_dir):
 
 
 def test_every_export_is_written_into_the_site_as_the_registry_makes_it(site_dir, links):
-    made = exports.site_files(links)
+    made = dict(exports.site_files(links))
     assert list(made) == ["proposals.json", "proposals.schema.json", "recommendations.csv",
                           "schema/proposal.schema.json"]
     assert [path for path, data in made.items() if (site_dir / path).read_bytes() != data] == []
@@ -79,7 +79,7 @@ def test_proposals_json_of_a_hundred_generated_proposals_follows_the_schema(tmp_
     data = json.loads(exports.proposals_json(Links(corpus), "https://example.org/cppcc/"))
     assert len(data["proposals"]) == 100 and len(data["meetings"]) == 3
     assert data["proposals"][0]["url"].startswith("https://example.org/cppcc/")
-    schema = json.loads(exports.site_files(Links(corpus))["proposals.schema.json"])
+    schema = json.loads(dict(exports.site_files(Links(corpus)))["proposals.schema.json"])
     assert errors(schema, data) == []
 
 
@@ -142,7 +142,7 @@ def test_the_exports_give_each_proposal_its_date_and_reference_and_each_meeting_
     assert [(p["date"], p["reference"]) for p in data["proposals"][:2]] == [
         ("2024-01-06", f"第 9 届第 3 次会议 · 发言 {corpus.proposals[0].order}"),  # its own day
         ("2024-01-05", f"第 9 届第 3 次会议 · 发言 {corpus.proposals[1].order}")]  # the meeting's
-    schema = json.loads(exports.site_files(Links(corpus))["proposals.schema.json"])
+    schema = json.loads(dict(exports.site_files(Links(corpus)))["proposals.schema.json"])
     assert errors(schema, data) == []
     rows = list(csv.reader(io.StringIO(exports.recommendations_csv(Links(corpus)).decode(
         "utf-8-sig"), newline="")))

@@ -272,7 +272,7 @@ def test_an_index_child_that_fails_says_why(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise ValueError("injected")
 
-    monkeypatch.setattr(indexprocess, "build_index", fail)
+    monkeypatch.setattr(indexprocess, "index_files", fail)
     links = SimpleNamespace(segmenter=SimpleNamespace(prepare=lambda: None))
     child = indexprocess.IndexProcess.start(links, tmp_path / "index")
     with pytest.raises(RuntimeError, match="not written: ValueError: injected"):

@@ -358,7 +358,7 @@ def instrument(probe: Probe) -> None:
         probe.held["index builder"] = self
     indexing.IndexBuilder.__init__ = index_init
     for name, phase in (("files", "index: tables"), ("_shards", "index: shards"),
-                        ("_pinyin", "index: pinyin"), ("_fragments", "index: fragments")):
+                        ("_pinyin", "index: pinyin"), ("fragments", "index: fragments")):
         before(indexing.IndexBuilder, name, phase, once=True)
     original_files_write = indexprocess.write_files
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -178,6 +178,8 @@ EXPORTS: list[Export] = [
 ]
 
 
-def site_files(links: Links, base: str = "") -> dict[str, bytes]:
-    """{path in the site: bytes} of every export and its schema, in the registry's order."""
-    return {path: data for export in EXPORTS for path, data in export.files(links, base).items()}
+def site_files(links: Links, base: str = "") -> Iterator[tuple[str, bytes]]:
+    """(path in the site, bytes) of every export and its schema, in the registry's order, each
+    export made once the one before is written."""
+    for export in EXPORTS:
+        yield from export.files(links, base).items()

@@ -14,11 +14,12 @@ import ctypes
 import os
 import secrets
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .linking import Links
 from .parallel import Child, can_fork
-from .search.indexing import ROOT, build_index
+from .search.indexing import ROOT, index_files
 
 RENAME_EXCHANGE = 2
 
@@ -31,9 +32,9 @@ def scratch_folder(parent: Path, kind: str) -> Path:
     return parent / f".{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
-def write_files(site: Path, files: dict[str, bytes]) -> None:
-    """Write {path relative to `site`: bytes}."""
-    for path, content in files.items():
+def write_files(site: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """Write {path relative to `site`: bytes}, or (path, bytes) pairs as they come."""
+    for path, content in files.items() if isinstance(files, Mapping) else files:
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_bytes(content)
 
@@ -94,8 +95,8 @@ class IndexProcess:
     @staticmethod
     def _write(links: Links, folder: Path, into: Path | None, parallel: bool | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
-        write_files(folder, {path.removeprefix(ROOT): content
-                             for path, content in build_index(links, parallel=parallel).items()})
+        write_files(folder, ((path.removeprefix(ROOT), content)
+                             for path, content in index_files(links, parallel=parallel)))
         if into:
             replace_folder(folder, into)
 

@@ -157,16 +157,13 @@ class Faceting:
                 rank += 1
         return out
 
-    def term_entries(self, postings: dict[str, array]) -> dict[str, bytes]:
-        """`"term":"hit records"` for each term of a table (as `indexing._dump` writes its
-        entries), for the proposals its kept postings (`indexing.pack`ed) name, in their order."""
+    def term_entry(self, term: str, postings: array) -> bytes:
+        """`"term":"hit records"` of a term of a table (as `indexing._dump` writes its entries),
+        for the proposals its kept postings (`indexing.pack`ed) name, in their order."""
         from .indexing import _dump, keep, unpack  # indexing calls this module
 
-        codes, out = self.hit_codes, {}
-        for term, found in postings.items():
-            proposals = dict.fromkeys(unpack(x)[0] for x in keep(found))
-            out[term] = _dump(term, "".join(map(codes.__getitem__, proposals)))
-        return out
+        proposals = dict.fromkeys(unpack(x)[0] for x in keep(postings))
+        return _dump(term, "".join(map(self.hit_codes.__getitem__, proposals)))
 
     # -- the files -------------------------------------------------------------------------------
 

@@ -167,6 +167,16 @@ class _Bucket(dict):
         return keep
 
 
+class _Every:
+    """Every term: the one bucket of a table that is not split."""
+
+    def __getitem__(self, term: str) -> bool:
+        return True
+
+
+_EVERY = _Every()
+
+
 class IndexBuilder:
     """Collects the postings of every item and proposal, then writes shards.
 
@@ -222,9 +232,10 @@ class IndexBuilder:
                                                          dict[str, bytes]]:
         """The dumped entries of one table's terms whose hash is `bucket` modulo `buckets`, the
         document frequencies of those of one or two CJK characters, and the terms' entries of
-        the facets (`faceting.Faceting.term_entries`)."""
+        the facets (`faceting.Faceting.term_entry`)."""
         table, bucket, buckets = job
-        count, cut, mine = TABLES[table], self.segmenter.cut, _Bucket(bucket, buckets)
+        count, cut = TABLES[table], self.segmenter.cut
+        mine = _Bucket(bucket, buckets) if buckets > 1 else _EVERY
         postings: defaultdict[str, array] = defaultdict(partial(array, POSTING))
         metas: Counter = Counter()  # term -> proposals whose meta has it
         # A common term's postings are cut to those `keep` keeps each time MAX_POSTINGS more
@@ -261,9 +272,13 @@ class IndexBuilder:
         # Dumped here, on every core: the main process only joins the shards.
         short = {term: len(found) + dropped[term] for term, found in postings.items()
                  if len(term) <= 2 and text.is_cjk(term)}
-        return {term: _dump(term, encode(found, metas[term],
-                                         len(found) + dropped[term] - metas[term]))
-                for term, found in postings.items()}, short, self.facets.term_entries(postings)
+        entries, facets = {}, {}
+        for term in list(postings):  # each term's postings let go once dumped
+            found = postings.pop(term)
+            entries[term] = _dump(term, encode(found, metas[term],
+                                               len(found) + dropped[term] - metas[term]))
+            facets[term] = self.facets.term_entry(term, found)
+        return entries, short, facets
 
     @staticmethod
     def _shards(entries: dict[str, bytes], prefix: str) -> dict[str, bytes]:
@@ -339,10 +354,10 @@ class IndexBuilder:
             shards[text.shard_of(key, count)][key] = value
         return {f"{ROOT}{kind}/{k}.json": dumps(s) for k, s in enumerate(shards)}
 
-    def _fragments(self) -> dict[str, bytes]:
-        out = {}
+    def fragments(self) -> Iterator[tuple[str, bytes]]:
+        """Each proposal's fragment (`p/`), as it is made: (path, bytes)."""
         for p, proposal in enumerate(self.links.corpus.proposals):
-            out[f"{ROOT}p/{p}.json"] = dumps({
+            yield f"{ROOT}p/{p}.json", dumps({
                 "u": urls.proposal(proposal.slug),
                 "t": proposal.title,
                 "s": proposal.speaker.byline,
@@ -350,9 +365,9 @@ class IndexBuilder:
                 "i": [[it.id, it.label, full_width(it.head), full_width(it.body)]
                       for it in items_of(proposal)],
             })
-        return out
 
     def files(self, parallel: bool | None = None) -> dict[str, bytes]:
+        """Every file of the index but the proposals' fragments (`fragments`), in path order."""
         corpus = self.links.corpus
         self.segmenter.prepare()  # jieba's cuts, before the workers fork
         self.facets = faceting.Faceting(corpus)  # and the records every table's facets join
@@ -380,11 +395,10 @@ class IndexBuilder:
         files.update(self._map_shards("py", self._pinyin(short, phrases)))
         files.update(self._map_shards("n", maps.neighbours_map(terms)))
         files.update(self._map_shards("c", maps.readings_map(chars)))
-        files.update(self._fragments())
         files[f"{ROOT}t2s.json"] = dumps(maps.t2s_map(chars))
         manifest = {
             "version": format.VERSION,
-            "items": sum(len(items_of(p)) for p in corpus.proposals),
+            "items": sum(len(items_of(p)) for p in corpus.proposals),  # (fragments: `p/`)
             "proposals": len(corpus.proposals),
             "shards": {k: sum(1 for f in files if f.startswith(f"{ROOT}{k}/"))
                        for k in format.KINDS},
@@ -408,8 +422,17 @@ def _suggestions(proposals: list[Proposal]) -> list[str]:
     return sorted(counts, key=lambda t: -counts[t])[:SUGGESTIONS]
 
 
+def index_files(links: Links, *, parallel: bool | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the search index, (path relative to the site root, bytes): the shards and
+    maps, then each proposal's fragment as it is made (so that a writer holds one at a time);
+    on every core if `parallel` (by default for a large corpus)."""
+    builder = IndexBuilder(links)
+    yield from builder.files(parallel).items()
+    yield from builder.fragments()
+
+
 def build_index(links: Links, *, parallel: bool | None = None) -> dict[str, bytes]:
-    """Every file of the search index, by its path relative to the site root; on every core if
-    `parallel` (by default for a large corpus)."""
-    return IndexBuilder(links).files(parallel)
+    """Every file of the search index, by its path relative to the site root (`index_files`)."""
+    return dict(sorted(index_files(links, parallel=parallel)))
+
 
