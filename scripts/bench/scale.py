@@ -252,6 +252,8 @@ def run_n(n: int, work: Path, args, browser) -> list[Row]:
     rows = []
     for variant in variants:
         row = Row(n, variant)
+        if variant == "pagefind" and not rows[0].build.ok:  # no site of ours to index
+            continue
         if variant == "pagefind":
             site = work / f"site-{n}-pagefind"
             shutil.rmtree(site, ignore_errors=True)
