@@ -63,7 +63,7 @@ def test_the_home_page_lists_every_export_with_its_format(site_dir):
 
 
 def test_every_export_is_written_into_the_site_as_the_registry_makes_it(site_dir, links):
-    made = dict(exports.site_files(links))
+    made = {path: b"".join(chunks) for path, chunks in exports.site_files(links)}
     assert list(made) == ["proposals.json", "proposals.schema.json", "recommendations.csv",
                           "schema/proposal.schema.json"]
     assert [path for path, data in made.items() if (site_dir / path).read_bytes() != data] == []
@@ -76,10 +76,10 @@ def test_proposals_json_follows_its_published_schema(site_dir):
 
 def test_proposals_json_of_a_hundred_generated_proposals_follows_the_schema(tmp_path):
     corpus = load_corpus(generate(tmp_path / "proposals", 100, seed=5, meeting_count=3))
-    data = json.loads(exports.proposals_json(Links(corpus), "https://example.org/cppcc/"))
+    data = json.loads(b"".join(exports.proposals_json(Links(corpus), "https://example.org/cppcc/")))
     assert len(data["proposals"]) == 100 and len(data["meetings"]) == 3
     assert data["proposals"][0]["url"].startswith("https://example.org/cppcc/")
-    schema = json.loads(dict(exports.site_files(Links(corpus)))["proposals.schema.json"])
+    schema = json.loads(b"".join(dict(exports.site_files(Links(corpus)))["proposals.schema.json"]))
     assert errors(schema, data) == []
 
 
@@ -134,7 +134,7 @@ def dated(corpus: Corpus) -> Corpus:
 
 def test_the_exports_give_each_proposal_its_date_and_reference_and_each_meeting_its_dates(links):
     corpus = dated(links.corpus)
-    data = json.loads(exports.proposals_json(Links(corpus)))
+    data = json.loads(b"".join(exports.proposals_json(Links(corpus))))
     meeting = data["meetings"][0]
     assert {k: meeting[k] for k in ("start", "end", "place", "dates", "reference")} == {
         "start": "2024-01-05", "end": "2024-01-07", "place": "辽源市会议中心",
@@ -142,9 +142,9 @@ def test_the_exports_give_each_proposal_its_date_and_reference_and_each_meeting_
     assert [(p["date"], p["reference"]) for p in data["proposals"][:2]] == [
         ("2024-01-06", f"第 9 届第 3 次会议 · 发言 {corpus.proposals[0].order}"),  # its own day
         ("2024-01-05", f"第 9 届第 3 次会议 · 发言 {corpus.proposals[1].order}")]  # the meeting's
-    schema = json.loads(dict(exports.site_files(Links(corpus)))["proposals.schema.json"])
+    schema = json.loads(b"".join(dict(exports.site_files(Links(corpus)))["proposals.schema.json"]))
     assert errors(schema, data) == []
-    rows = list(csv.reader(io.StringIO(exports.recommendations_csv(Links(corpus)).decode(
+    rows = list(csv.reader(io.StringIO(b"".join(exports.recommendations_csv(Links(corpus))).decode(
         "utf-8-sig"), newline="")))
     assert {tuple(row[-3:]) for row in rows[1:] if row[1] == corpus.proposals[1].slug} == {
         (f"第 9 届第 3 次会议 · 发言 {corpus.proposals[1].order}", "2024-01-05", "辽源市会议中心")}

@@ -125,11 +125,11 @@ def test_every_text_and_id_reaches_the_page_and_the_exports(proposal):
         for note in item.notes:
             assert f"“{full_width(note.quote)}” {note.text}" in [
                 p.get_text() for p in element.select("aside p")]
-    data = json.loads(exports.proposals_json(links))["proposals"][0]
+    data = json.loads(b"".join(exports.proposals_json(links)))["proposals"][0]
     del data["keywords"]
     assert data.pop("reference") == links.corpus.reference(proposal)
     assert _without_urls(data) == proposal.model_dump(mode="json", exclude_none=True)
-    text = exports.recommendations_csv(links).decode("utf-8-sig")
+    text = b"".join(exports.recommendations_csv(links)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     # every text as written, but for the apostrophe that keeps a formula from running
     assert [(r[2], r[3], r[6]) for r in rows[1:]] == [

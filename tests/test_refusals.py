@@ -123,14 +123,14 @@ def test_csv_cells_never_start_a_formula_and_the_json_stays_exact():
         "title": FORMULAS["title"], "recommendations": [rec, *first.recommendations[1:]],
         "speaker": first.speaker.model_copy(update={"name": FORMULAS["speaker"]})})
     links = Links(corpus.model_copy(update={"proposals": [changed, *corpus.proposals[1:]]}))
-    rows = list(csv.reader(io.StringIO(exports.recommendations_csv(links).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(exports.recommendations_csv(links)).decode("utf-8-sig"))))
     header, row = rows[0], rows[1]
     found = dict(zip(header, row))
     assert found["headline"] == "'" + FORMULAS["headline"]
     assert found["proposal_title"] == "'" + FORMULAS["title"]
     assert found["speaker"] == "'" + FORMULAS["speaker"]
     assert not any(cell.startswith(exports.FORMULA_START) for r in rows for cell in r)
-    data = json.loads(exports.proposals_json(links))
+    data = json.loads(b"".join(exports.proposals_json(links)))
     assert data["proposals"][0]["title"] == FORMULAS["title"]
     assert data["proposals"][0]["recommendations"][0]["headline"] == FORMULAS["headline"]
     assert [exports.cell(v) for v in (FORMULAS["tab"], FORMULAS["minus"], "普通", 3)] == [

@@ -369,7 +369,6 @@ def instrument(probe: Probe) -> None:
                 builder = probe.held.get("index builder")
                 probe.structures = deep_sizes([
                     ("IndexBuilder.docs", builder.docs if builder else None),
-                    ("IndexBuilder.lengths", builder.lengths if builder else None),
                     ("index files (bytes)", files),
                 ], [probe])
         return original_files_write(site, files)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -31,7 +32,8 @@ class Export:
     title: str  # the home page's link text (zh-CN)
     description: str  # one line on the home page (zh-CN)
     media_type: str
-    make: Callable[[Links, str], bytes]  # (links, base URL or "") -> the file's bytes
+    # (links, base URL or "") -> the file's bytes, in chunks as they are made (`chunked`)
+    make: Callable[[Links, str], Iterator[bytes]]
     schema: type[BaseModel] | None = None  # the model of its content: a JSON Schema beside it
 
     @property
@@ -44,12 +46,28 @@ class Export:
         """`proposals.json` -> `proposals.schema.json`, in the same folder."""
         return self.path.removesuffix(".json") + ".schema.json" if self.schema else None
 
-    def files(self, links: Links, base: str = "") -> dict[str, bytes]:
-        """{path in the site: bytes} of the export and of its schema."""
-        out = {self.path: self.make(links, base)}
+    def files(self, links: Links, base: str = "") -> Iterator[tuple[str, Iterator[bytes]]]:
+        """(path in the site, its bytes in chunks) of the export and of its schema."""
+        yield self.path, self.make(links, base)
         if self.schema:
-            out[self.schema_path] = json_schema(self.schema, self.path).encode("utf-8")
-        return out
+            yield self.schema_path, iter([json_schema(self.schema, self.path).encode("utf-8")])
+
+
+CHUNK = 1 << 16  # characters an export writes at a time
+
+
+def chunked(parts: Iterable[str]) -> Iterator[bytes]:
+    """Texts made piece by piece (`json`'s `iterencode`, CSV rows) as UTF-8 chunks of about
+    CHUNK characters: an export of any size is written without being held whole."""
+    held, size = [], 0
+    for part in parts:
+        held.append(part)
+        size += len(part)
+        if size >= CHUNK:
+            yield "".join(held).encode("utf-8")
+            held, size = [], 0
+    if held:
+        yield "".join(held).encode("utf-8")
 
 
 # The model of proposals.json: the YAML model's, with a URL on every citable thing and the
@@ -121,7 +139,7 @@ def _meeting(m: Meeting, base: str) -> dict:
     return {**data, "dates": m.dates, "reference": m.reference}
 
 
-def proposals_json(links: Links, base: str = "") -> bytes:
+def proposals_json(links: Links, base: str = "") -> Iterator[bytes]:
     corpus = links.corpus
     data = {
         "meetings": [_meeting(m, base) for m in corpus.meetings],
@@ -130,7 +148,8 @@ def proposals_json(links: Links, base: str = "") -> bytes:
             for p in corpus.proposals
         ],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=False)
+    return chunked(itertools.chain(encoder.iterencode(data), ["\n"]))
 
 
 CSV_COLUMNS = ["meeting", "proposal", "proposal_title", "speaker", "number", "id", "headline", "url",
@@ -146,24 +165,32 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def recommendations_csv(links: Links, base: str = "") -> bytes:
+def recommendations_csv(links: Links, base: str = "") -> Iterator[bytes]:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right."""
+    return chunked(_csv_rows(links, base))
+
+
+def _csv_rows(links: Links, base: str) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    out.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
     corpus = links.corpus
     for p in corpus.proposals:
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
         day, place = corpus.date_of(p), corpus.meeting(p.meeting).place
         when = [corpus.reference(p), day.isoformat() if day else "", place]
         for n, r in enumerate(p.recommendations, 1):
             writer.writerow(map(cell, [p.meeting, p.slug, p.title, p.speaker.name, n, r.id,
                                        r.headline, urls.absolute(base, urls.item(p.slug, r.id)),
                                        *when]))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    yield out.getvalue()
 
 
-def proposal_file_schema(links: Links, base: str = "") -> bytes:
-    return proposal_schema().encode("utf-8")
+def proposal_file_schema(links: Links, base: str = "") -> Iterator[bytes]:
+    yield proposal_schema().encode("utf-8")
 
 
 EXPORTS: list[Export] = [
@@ -178,8 +205,8 @@ EXPORTS: list[Export] = [
 ]
 
 
-def site_files(links: Links, base: str = "") -> Iterator[tuple[str, bytes]]:
-    """(path in the site, bytes) of every export and its schema, in the registry's order, each
-    export made once the one before is written."""
+def site_files(links: Links, base: str = "") -> Iterator[tuple[str, Iterator[bytes]]]:
+    """(path in the site, its bytes in chunks) of every export and its schema, in the registry's
+    order, each made as it is written."""
     for export in EXPORTS:
-        yield from export.files(links, base).items()
+        yield from export.files(links, base)

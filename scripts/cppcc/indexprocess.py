@@ -32,11 +32,16 @@ def scratch_folder(parent: Path, kind: str) -> Path:
     return parent / f".{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
-def write_files(site: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+Content = bytes | Iterable[bytes]  # a file's bytes, whole or in chunks as they are made
+
+
+def write_files(site: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content]]) -> None:
     """Write {path relative to `site`: bytes}, or (path, bytes) pairs as they come."""
     for path, content in files.items() if isinstance(files, Mapping) else files:
         (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(content)
+        with (site / path).open("wb") as out:
+            for chunk in [content] if isinstance(content, bytes) else content:
+                out.write(chunk)
 
 
 def exchange(a: Path, b: Path) -> bool:

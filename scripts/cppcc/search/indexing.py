@@ -167,6 +167,76 @@ class _Bucket(dict):
         return keep
 
 
+class Documents:
+    """What the index reads, one document per item and one per proposal (its meta): (proposal,
+    item) and its texts by field. Held in a few flat objects (one string of every text, arrays
+    of numbers), not in a tuple and a dict a document: forked workers each read every document,
+    and reading an object writes its reference count, which copies its memory page into the
+    worker; these objects are few, and what iterating makes is the worker's own, and goes."""
+
+    FIELDS = ("meta", "body", "head")
+
+    def __init__(self, proposals: list[Proposal]):
+        texts: list[str] = []
+        self.keys = array("q")  # per document: its proposal and item, two numbers
+        self.fields = array("q", [0])  # per document: where its fields start (of `kinds`), + end
+        self.kinds = array("b")  # per field: its name's place in FIELDS
+        self.lengths = array("q")  # per field: the length of its normalized texts
+        self.starts = array("q", [0])  # per field: where its texts start (of `ends`), + end
+        self.ends = array("q")  # per text: where it ends in `text`
+        end = 0
+
+        def add(key: tuple[int, int], fields: dict[str, list[str]]) -> None:
+            nonlocal end
+            self.keys.extend(key)
+            for name, field_texts in fields.items():
+                self.kinds.append(self.FIELDS.index(name))
+                self.lengths.append(len(text.normalize(" ".join(field_texts))))
+                for t in field_texts:
+                    texts.append(t)
+                    end += len(t)
+                    self.ends.append(end)
+                self.starts.append(len(self.ends))
+            self.fields.append(len(self.kinds))
+
+        for p, proposal in enumerate(proposals):
+            add((p, ranking.META), {"meta": meta_texts(proposal)})
+            add((p, 0), {"body": speaker_texts(proposal)})  # (meta's texts)
+            for i, it in enumerate(items_of(proposal)[1:], 1):
+                add((p, i), {f: [t] for f, t in (("head", it.head), ("body", it.body)) if t})
+        self.text = "".join(texts)
+
+    def __len__(self) -> int:
+        return len(self.keys) // 2
+
+    def __iter__(self) -> Iterator[tuple[tuple[int, int], dict[str, list[str]], dict[str, int]]]:
+        """Each document: (proposal, item), its texts by field, the fields' normalized lengths."""
+        keys, fields, kinds, lengths, starts, ends = (self.keys, self.fields, self.kinds,
+                                                      self.lengths, self.starts, self.ends)
+        whole, names = self.text, self.FIELDS
+        for d in range(len(self)):
+            texts, sizes = {}, {}
+            for f in range(fields[d], fields[d + 1]):
+                name = names[kinds[f]]
+                first, last = starts[f], starts[f + 1]
+                at = ends[first - 1] if first else 0
+                found = []
+                for t in range(first, last):
+                    found.append(whole[at:ends[t]])
+                    at = ends[t]
+                texts[name], sizes[name] = found, lengths[f]
+            yield (keys[2 * d], keys[2 * d + 1]), texts, sizes
+
+    def average_lengths(self) -> dict[str, float]:
+        """A field's average normalized length over the documents that have it (at least 1)."""
+        total, count = Counter(), Counter()
+        for kind, length in zip(self.kinds, self.lengths):
+            total[kind] += length
+            count[kind] += 1
+        return {name: max(total[k] / max(count[k], 1), 1.0)
+                for k, name in enumerate(self.FIELDS)}
+
+
 class _Every:
     """Every term: the one bucket of a table that is not split."""
 
@@ -192,23 +262,12 @@ class IndexBuilder:
         for name in sorted({n for group in self.aliases for n in group}):
             if len(name) >= 3:
                 self.names.setdefault(name[:2], []).append(name)
-        proposals = links.corpus.proposals
-        self.docs: list[tuple[tuple[int, int], dict[str, list[str]]]] = []
-        for p, proposal in enumerate(proposals):
-            self.docs.append(((p, ranking.META), {"meta": meta_texts(proposal)}))
-            self.docs.append(((p, 0), {"body": speaker_texts(proposal)}))  # (meta's texts)
-            self.docs += [((p, i), {f: [t] for f, t in (("head", it.head), ("body", it.body)) if t})
-                          for i, it in enumerate(items_of(proposal)[1:], 1)]
-        self.lengths = [{f: len(text.normalize(" ".join(ts))) for f, ts in fields.items()}
-                        for _, fields in self.docs]
-        self.avg = {}
-        for f in ranking.FIELD_WEIGHTS:
-            seen = [lengths[f] for lengths in self.lengths if f in lengths]
-            self.avg[f] = max(sum(seen) / max(len(seen), 1), 1.0)
+        self.docs = Documents(links.corpus.proposals)
+        self.avg = self.docs.average_lengths()
 
     def _texts(self) -> Iterator[str]:
         """Every text of every document, as often as the documents hold it."""
-        for _, fields in self.docs:
+        for _, fields, _ in self.docs:
             for texts in fields.values():
                 yield from texts
 
@@ -243,7 +302,7 @@ class IndexBuilder:
         # best of all), so that a table holds at most about twice what it writes.
         dropped: Counter = Counter()  # term -> postings cut so far
         cap: dict[str, int] = {}  # term -> the length at which its postings are cut next
-        for ((p, i), fields), lengths in zip(self.docs, self.lengths):
+        for (p, i), fields, lengths in self.docs:
             counted = [(f, count(ts, [cut(t) for t in ts], self.names))
                        for f, ts in fields.items()]
             if len(counted) == 1:  # most documents have one field: no merging
