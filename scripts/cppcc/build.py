@@ -4,7 +4,7 @@
 2. check    every permalink ever published still lands (`permalinks`)
 3. link     cut the texts (jieba), find keywords, neighbours, related proposals, indexes (`linking`)
 4. index    start writing the search index, in a child process, beside the site (`indexprocess`)
-5. pages    make every page in memory, on every core (`rendering`); the static files beside them
+5. pages    make every page on every core (`rendering`), each body spooled; the static files too
 6. exports  write the open data and the feeds into the finished site, and move the search index in
 7. publish  the builder swaps the finished site into place (`publishing`)
 
