@@ -163,7 +163,7 @@ def proposal_slugs(corpus_dir: Path) -> list[str]:
     return sorted(p.stem for p in corpus_dir.glob("*.yaml"))
 
 
-def page_bytes(site: Path, slugs: list[str], sample: int = 25) -> int:
+def page_bytes(site: Path, slugs: list[str], sample: int = 400) -> int:
     """Median size of the HTML of up to `sample` proposal pages, spread over the corpus."""
     step = max(1, len(slugs) // sample)
     sizes = [(site / slug / "index.html").stat().st_size for slug in slugs[::step][:sample]
