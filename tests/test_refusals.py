@@ -5,6 +5,7 @@ CSV export, malformed fragments in a link."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -18,7 +19,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from bench.harness import build_site, run_build
-from cppcc import exports, permalinks, urls
+from cppcc import exports, indexprocess, permalinks, spooling, urls
 from cppcc.linking import Links
 from cppcc.loading import LoadError, load_corpus
 from cppcc.schema import proposal_schema
@@ -171,3 +172,28 @@ def test_a_full_disk_gets_one_line_and_the_previous_site_survives(tmp_path):
     assert len(errors) == 1
     assert f"{site} could not be written: No space left on device (" in errors[0]
     assert errors[0].endswith("; the previous site is untouched")
+
+
+def test_a_full_disk_names_the_file_our_writers_were_writing(tmp_path, monkeypatch):
+    """A write that finds the disk full says so without a file name: the spools of pages and
+    outputs and the writer of the index and exports name it, for the build's one line."""
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    spool = spooling.Spool(tmp_path / "spool")
+    with pytest.raises(OSError) as raised:
+        spool.write("正文")
+    assert (raised.value.errno, raised.value.filename) == (
+        errno.ENOSPC, str(tmp_path / "spool" / str(os.getpid())))
+    spool.close()
+    monkeypatch.undo()
+
+    def chunks():  # the disk fills up while the file is written
+        yield b"{"
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(OSError) as raised:
+        indexprocess.write_files(tmp_path / "site", [("a/b.json", chunks())])
+    assert (raised.value.errno, raised.value.filename) == (
+        errno.ENOSPC, str(tmp_path / "site" / "a" / "b.json"))

@@ -20,6 +20,7 @@ from pathlib import Path
 from .linking import Links
 from .parallel import Child, can_fork
 from .search.indexing import ROOT, index_files
+from .spooling import naming
 
 RENAME_EXCHANGE = 2
 
@@ -39,7 +40,7 @@ def write_files(site: Path, files: Mapping[str, Content] | Iterable[tuple[str, C
     """Write {path relative to `site`: bytes}, or (path, bytes) pairs as they come."""
     for path, content in files.items() if isinstance(files, Mapping) else files:
         (site / path).parent.mkdir(parents=True, exist_ok=True)
-        with (site / path).open("wb") as out:
+        with naming(site / path), (site / path).open("wb") as out:
             for chunk in [content] if isinstance(content, bytes) else content:
                 out.write(chunk)
 

@@ -8,11 +8,25 @@ read on, and freed once the last `Spooled` of it goes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 Place = tuple[int, int, int]  # (worker's pid, offset, size) of one text in the workers' files
+
+
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError raised inside that names no file (a write's "no space left on device") is
+    raised again naming `path`, so that the build's one line says where (`publishing`)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename or error.errno is None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from error
 
 
 class Spooled:
@@ -50,8 +64,9 @@ class Spool:
         offset = os.lseek(fd, 0, os.SEEK_END)
         view = memoryview(text.encode("utf-8"))
         size = len(view)
-        while view:
-            view = view[os.write(fd, view):]
+        with naming(self.folder / str(pid)):
+            while view:
+                view = view[os.write(fd, view):]
         return pid, offset, size
 
     def opened(self, places: list[Place]) -> list[Spooled]:
