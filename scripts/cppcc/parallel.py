@@ -68,7 +68,7 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
@@ -77,7 +77,7 @@ def _write_all(fd: int, data: bytes) -> None:
 def _send(fd: int, message: tuple | bytes) -> None:
     """One framed message to the parent: `message` pickled, or bytes pickled already."""
     data = message if isinstance(message, bytes) else pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-    _write_all(fd, FRAME.pack(len(data)) + data)
+    write_all(fd, FRAME.pack(len(data)) + data)
 
 
 class Child:
@@ -227,7 +227,7 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, parallel: bool | No
     read, write = os.pipe()
     children: list[Child] = []
     try:
-        _write_all(write, b"".join(TASK.pack(i) for i in range(chunks)))
+        write_all(write, b"".join(TASK.pack(i) for i in range(chunks)))
         os.close(write)
         write = None
         for _ in range(workers):

@@ -14,6 +14,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from .parallel import write_all
+
 Place = tuple[int, int, int]  # (worker's pid, offset, size) of one text in the workers' files
 
 
@@ -62,12 +64,10 @@ class Spool:
                                     0o600)
         fd = self.fds[pid]
         offset = os.lseek(fd, 0, os.SEEK_END)
-        view = memoryview(text.encode("utf-8"))
-        size = len(view)
+        data = text.encode("utf-8")
         with naming(self.folder / str(pid)):
-            while view:
-                view = view[os.write(fd, view):]
-        return pid, offset, size
+            write_all(fd, data)
+        return pid, offset, len(data)
 
     def opened(self, places: list[Place]) -> list[Spooled]:
         """In the parent, once the workers are done: each place's text, in order; the folder
