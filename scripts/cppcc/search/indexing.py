@@ -334,9 +334,10 @@ class IndexBuilder:
         entries, facets = {}, {}
         for term in list(postings):  # each term's postings let go once dumped
             found = postings.pop(term)
-            entries[term] = _dump(term, encode(found, metas[term],
+            kept = keep(found)  # (once for both: `encode` and the facets keep no fewer)
+            entries[term] = _dump(term, encode(kept, metas[term],
                                                len(found) + dropped[term] - metas[term]))
-            facets[term] = self.facets.term_entry(term, found)
+            facets[term] = self.facets.term_entry(term, kept)
         return entries, short, facets
 
     @staticmethod
